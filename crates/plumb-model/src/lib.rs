@@ -1,0 +1,25 @@
+//! The plain data every plumb crate speaks: addresses, attribute paths, typed values with unknown
+//! and sensitive marks, state resources, configuration blocks and live observations.
+//!
+//! This crate depends on serde alone and does no I/O, so that every stage of the pipeline (readers,
+//! adapters, the drift engine, renderers) can share these types without depending on each other.
+
+pub mod address;
+pub mod config;
+pub mod observation;
+pub mod path;
+pub mod severity;
+pub mod state;
+pub mod value;
+
+pub use address::{Address, ConfigAddress, InstanceKey, Mode, ModuleStep};
+pub use config::{
+    ConfigResource, Configuration, IgnoreChanges, Lifecycle, Repetition, SourceLocation,
+};
+pub use observation::Observation;
+pub use path::{AttrPath, Segment};
+pub use severity::{Kind, Severity};
+pub use state::{
+    Action, Output, Plan, PlannedChange, ProviderRef, Resource, StateDoc, StateFormat, Status,
+};
+pub use value::{Exposed, Map, Number, Value};
