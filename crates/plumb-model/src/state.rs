@@ -58,6 +58,24 @@ impl ProviderRef {
     }
 }
 
+/// Terraform's own form: `module.net.provider["registry.terraform.io/hashicorp/aws"].west`.
+impl std::fmt::Display for ProviderRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for step in &self.module {
+            write!(f, "module.{}", step.name)?;
+            if let Some(key) = &step.key {
+                write!(f, "{key}")?;
+            }
+            f.write_str(".")?;
+        }
+        write!(f, "provider[\"{}\"]", self.source)?;
+        if let Some(alias) = &self.alias {
+            write!(f, ".{alias}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Whether the object is usable or marked for replacement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -651,7 +651,10 @@ mod tests {
         assert_eq!(parse("8"), parse("8.0"));
         assert_ne!(parse("8"), parse("8.5"));
         let huge = parse("18446744073709551615").as_number().unwrap();
-        assert!(matches!(huge, Number::Float(_)), "u64::MAX does not fit i64: {huge:?}");
+        assert!(
+            matches!(huge, Number::Float(_)),
+            "u64::MAX does not fit i64: {huge:?}"
+        );
     }
 
     #[test]
