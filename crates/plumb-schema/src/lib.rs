@@ -402,6 +402,73 @@ impl ProviderSchemas {
     }
 }
 
+/// The schema plumb ships for the EC2 family of the AWS provider (6.x), generated from plumb's
+/// own tables (`provider-schemas/tables/`) by `scripts/gen-provider-schemas.py`. Parsed once.
+/// A user's `--schema` file is [`ProviderSchemas::merge`]d over it, hence an owned copy.
+pub fn shipped() -> ProviderSchemas {
+    shipped_ref().clone()
+}
+
+/// The shipped schema without a copy (see [`shipped`]).
+pub fn shipped_ref() -> &'static ProviderSchemas {
+    static SHIPPED: std::sync::OnceLock<ProviderSchemas> = std::sync::OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        ProviderSchemas::from_slice(SHIPPED_JSON.as_bytes(), SHIPPED_ORIGIN)
+            .expect("the shipped provider schema parses (checked by tests)")
+    })
+}
+
+impl ProviderSchemas {
+    /// Same as [`shipped`].
+    pub fn shipped() -> ProviderSchemas {
+        shipped()
+    }
+}
+
+/// The raw text of the shipped schema.
+pub const SHIPPED_JSON: &str = include_str!("../../../provider-schemas/aws.json");
+const SHIPPED_ORIGIN: &str = "provider-schemas/aws.json (shipped)";
+
+/// The resource types the shipped schema covers: those plumb's AWS adapter reads.
+pub const SHIPPED_TYPES: &[&str] = &[
+    "aws_instance",
+    "aws_ebs_volume",
+    "aws_volume_attachment",
+    "aws_eip",
+    "aws_eip_association",
+    "aws_network_interface",
+    "aws_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_vpc",
+    "aws_subnet",
+    "aws_internet_gateway",
+    "aws_egress_only_internet_gateway",
+    "aws_nat_gateway",
+    "aws_route_table",
+    "aws_route",
+    "aws_route_table_association",
+    "aws_main_route_table_association",
+    "aws_network_acl",
+    "aws_network_acl_rule",
+    "aws_key_pair",
+    "aws_launch_template",
+    "aws_vpc_endpoint",
+    "aws_vpc_dhcp_options",
+    "aws_placement_group",
+    "aws_ebs_snapshot",
+    "aws_ebs_encryption_by_default",
+    "aws_ami",
+    "aws_flow_log",
+    "aws_default_vpc",
+    "aws_default_subnet",
+    "aws_default_security_group",
+    "aws_default_route_table",
+    "aws_default_network_acl",
+    "aws_default_vpc_dhcp_options",
+];
+
 /// `hashicorp/aws` and `aws` mean `registry.terraform.io/hashicorp/aws`.
 pub fn normalize_source(source: &str) -> String {
     match source.matches('/').count() {
@@ -581,6 +648,30 @@ mod tests {
         assert!(err.to_string().starts_with("bad.json:2:"), "{err}");
         let err = ProviderSchemas::from_slice(b"{}", "empty.json").unwrap_err();
         assert!(err.to_string().contains("empty.json"), "{err}");
+    }
+
+    #[test]
+    fn shipped_schema_parses_and_has_every_type() {
+        let schemas = shipped_ref();
+        let missing: Vec<_> = SHIPPED_TYPES
+            .iter()
+            .filter(|t| schemas.resource(t).is_none())
+            .collect();
+        assert!(missing.is_empty(), "shipped schema lacks {missing:?}");
+        let instance = schemas.resource("aws_instance").unwrap();
+        assert!(
+            instance
+                .node(&path("vpc_security_group_ids"))
+                .unwrap()
+                .is_set()
+        );
+        assert!(
+            instance
+                .node(&path("root_block_device[0].volume_size"))
+                .is_some()
+        );
+        assert!(std::ptr::eq(schemas, shipped_ref()), "parsed once");
+        assert_eq!(&ProviderSchemas::shipped(), schemas);
     }
 
     #[test]
