@@ -1,0 +1,3 @@
+output "web_public_ip" {
+  value = aws_instance.web.public_ip
+}
