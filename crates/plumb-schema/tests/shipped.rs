@@ -37,6 +37,21 @@ const NOT_SHIPPED: &[(&str, &str)] = &[
     ("aws_route_table", "route"),
     // aws_route: the ODB network target arrived in 6.x, after the stored source revision.
     ("aws_route", "odb_network_arn"),
+    // aws_network_interface: added in 5.x/6.x after the stored source revision.
+    ("aws_network_interface", "enable_primary_ipv6"),
+    ("aws_network_interface", "attachment.network_card_index"),
+    ("aws_network_interface", "ena_srd_specification"),
+    // aws_nat_gateway: regional NAT gateways (late 6.x) postdate the stored source revision;
+    // secondary_allocation_ids is optional-only there, but computed in 6.x, so not shipped.
+    ("aws_nat_gateway", "secondary_allocation_ids"),
+    ("aws_nat_gateway", "auto_provision_zones"),
+    ("aws_nat_gateway", "auto_scaling_ips"),
+    ("aws_nat_gateway", "availability_mode"),
+    ("aws_nat_gateway", "regional_nat_gateway_address"),
+    ("aws_nat_gateway", "regional_nat_gateway_auto_mode"),
+    ("aws_nat_gateway", "route_table_id"),
+    ("aws_nat_gateway", "vpc_id"),
+    ("aws_nat_gateway", "availability_zone_address"),
 ];
 
 fn workspace_root() -> PathBuf {
