@@ -429,30 +429,36 @@ impl ProviderSchemas {
 pub const SHIPPED_JSON: &str = include_str!("../../../provider-schemas/aws.json");
 const SHIPPED_ORIGIN: &str = "provider-schemas/aws.json (shipped)";
 
-/// The resource types the shipped schema covers: those plumb's AWS adapter reads.
+/// The resource types the shipped schema covers (a table each in `provider-schemas/tables/`).
 pub const SHIPPED_TYPES: &[&str] = &[
     "aws_instance",
     "aws_ebs_volume",
-    "aws_volume_attachment",
     "aws_eip",
-    "aws_eip_association",
     "aws_network_interface",
     "aws_security_group",
     "aws_security_group_rule",
-    "aws_vpc_security_group_ingress_rule",
-    "aws_vpc_security_group_egress_rule",
     "aws_vpc",
     "aws_subnet",
     "aws_internet_gateway",
-    "aws_egress_only_internet_gateway",
     "aws_nat_gateway",
     "aws_route_table",
     "aws_route",
     "aws_route_table_association",
-    "aws_main_route_table_association",
     "aws_network_acl",
-    "aws_network_acl_rule",
     "aws_key_pair",
+];
+
+/// Types plumb's AWS adapter reads whose table is not written yet: they compare without a
+/// schema (generically) unless the user passes `--schema`. Each moves to [`SHIPPED_TYPES`] when
+/// its table lands.
+pub const NOT_YET_SHIPPED_TYPES: &[&str] = &[
+    "aws_volume_attachment",
+    "aws_eip_association",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_egress_only_internet_gateway",
+    "aws_main_route_table_association",
+    "aws_network_acl_rule",
     "aws_launch_template",
     "aws_vpc_endpoint",
     "aws_vpc_dhcp_options",
@@ -658,6 +664,22 @@ mod tests {
             .filter(|t| schemas.resource(t).is_none())
             .collect();
         assert!(missing.is_empty(), "shipped schema lacks {missing:?}");
+        // Nothing ships that is not declared, and no declared type is both shipped and pending.
+        let shipped_names: Vec<_> = schemas
+            .providers
+            .values()
+            .flat_map(|p| p.resources.keys())
+            .collect();
+        for name in &shipped_names {
+            assert!(
+                SHIPPED_TYPES.contains(&name.as_str()),
+                "{name} ships but is not in SHIPPED_TYPES"
+            );
+            assert!(
+                !NOT_YET_SHIPPED_TYPES.contains(&name.as_str()),
+                "{name} is shipped: remove it from NOT_YET_SHIPPED_TYPES"
+            );
+        }
         let instance = schemas.resource("aws_instance").unwrap();
         assert!(
             instance

@@ -13,7 +13,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use plumb_schema::{Attribute, Block, ProviderSchemas, SHIPPED_TYPES, shipped_ref};
+use plumb_schema::{
+    Attribute, Block, NOT_YET_SHIPPED_TYPES, ProviderSchemas, SHIPPED_TYPES, shipped_ref,
+};
 
 const V6: &str = "6.47.0";
 const V4: &str = "4.36.1";
@@ -52,6 +54,9 @@ const NOT_SHIPPED: &[(&str, &str)] = &[
     ("aws_nat_gateway", "route_table_id"),
     ("aws_nat_gateway", "vpc_id"),
     ("aws_nat_gateway", "availability_zone_address"),
+    // aws_route_table_association: the stored source revision declares no Timeouts; the
+    // 6.x `timeouts` block is configuration only and never drifts.
+    ("aws_route_table_association", "timeouts"),
 ];
 
 fn workspace_root() -> PathBuf {
@@ -295,6 +300,12 @@ fn shipped_schema_agrees_with_the_real_provider_schemas() {
             .unwrap();
         }
     }
+    writeln!(
+        summary,
+        "not shipped yet (compared without a schema): {}",
+        NOT_YET_SHIPPED_TYPES.join(", ")
+    )
+    .unwrap();
     println!("{summary}");
     assert!(failures.is_empty(), "{summary}\n{failures}");
 }
