@@ -1,0 +1,213 @@
+//! Adapters read the live cloud and hand back observations in Terraform's shape.
+//!
+//! The drift engine never sees an adapter: the CLI asks the [`Registry`] for the (region, type)
+//! pairs it needs, and passes the [`Fetched`] result on. What matters as much as the observations
+//! is what was *looked at*: a resource is only `missing` when its (region, type) pair was scanned,
+//! and a pair whose read failed is `not_checked`, never a reason to call anything missing.
+
+mod snapshot;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use plumb_model::Observation;
+use serde::{Deserialize, Serialize};
+
+pub use snapshot::{SnapshotAdapter, SnapshotError, write_snapshot};
+
+/// The provider every built-in adapter speaks for.
+pub const AWS_PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
+
+/// One (region, type) pair that was read completely.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Scope {
+    pub region: String,
+    pub r#type: String,
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} in {}", self.r#type, self.region)
+    }
+}
+
+/// What to read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FetchRequest {
+    pub regions: Vec<String>,
+    pub types: Vec<String>,
+    /// With `Some`, only these ids are wanted per scope (managed-only scans); `None` asks for
+    /// everything, which is what finds unmanaged resources.
+    pub ids: Option<BTreeMap<Scope, BTreeSet<String>>>,
+    /// Read attributes that cost an extra call per resource even where nothing asks for them.
+    pub thorough: bool,
+}
+
+impl FetchRequest {
+    /// Every (region, type) pair the request covers.
+    pub fn scopes(&self) -> impl Iterator<Item = Scope> + '_ {
+        self.regions.iter().flat_map(move |region| {
+            self.types.iter().map(move |t| Scope {
+                region: region.clone(),
+                r#type: t.clone(),
+            })
+        })
+    }
+}
+
+/// A (region, type) pair that could not be read, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchFailure {
+    pub region: String,
+    pub r#type: String,
+    pub error: String,
+}
+
+/// API calls and retries, for the report's `stats`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchStats {
+    /// Calls per operation name (`DescribeInstances`: 3).
+    pub calls: BTreeMap<String, u64>,
+    pub retries: u64,
+}
+
+/// What an adapter (or the registry, over all adapters) brought back.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Fetched {
+    pub observations: Vec<Observation>,
+    /// Pairs read completely: absence from `observations` means absent live.
+    pub scanned: BTreeSet<Scope>,
+    pub failures: Vec<FetchFailure>,
+    /// Requested types that no adapter serves: `not_checked`, but not an error.
+    pub unsupported_types: BTreeSet<String>,
+    pub stats: FetchStats,
+}
+
+impl Fetched {
+    fn absorb(&mut self, other: Fetched) {
+        self.observations.extend(other.observations);
+        self.scanned.extend(other.scanned);
+        self.failures.extend(other.failures);
+        self.unsupported_types.extend(other.unsupported_types);
+        for (op, n) in other.stats.calls {
+            *self.stats.calls.entry(op).or_default() += n;
+        }
+        self.stats.retries += other.stats.retries;
+    }
+}
+
+/// Why an adapter could not run at all (as opposed to one scope failing, which is a
+/// [`FetchFailure`]).
+#[derive(Debug, thiserror::Error)]
+pub enum AdapterError {
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error("adapter {adapter}: {message}")]
+    Failed { adapter: String, message: String },
+}
+
+/// A source of live observations: the AWS API, a snapshot file, an external plugin.
+pub trait Adapter: fmt::Debug + Send + Sync {
+    /// A short name for messages and `plumb adapters`.
+    fn name(&self) -> &str;
+    /// True when this adapter can read `resource_type`.
+    fn supports(&self, resource_type: &str) -> bool;
+    /// Reads the request's scopes of the types this adapter supports.
+    fn fetch(&self, request: &FetchRequest) -> Result<Fetched, AdapterError>;
+}
+
+/// The adapters of one run, in order of preference: the first that supports a type reads it.
+#[derive(Debug, Default)]
+pub struct Registry {
+    adapters: Vec<Box<dyn Adapter>>,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Registry::default()
+    }
+
+    pub fn register(&mut self, adapter: Box<dyn Adapter>) {
+        self.adapters.push(adapter);
+    }
+
+    pub fn adapters(&self) -> impl Iterator<Item = &dyn Adapter> {
+        self.adapters.iter().map(AsRef::as_ref)
+    }
+
+    /// Splits the request by adapter, fetches, and merges the results.
+    pub fn fetch(&self, request: &FetchRequest) -> Result<Fetched, AdapterError> {
+        let mut by_adapter: Vec<Vec<String>> = vec![Vec::new(); self.adapters.len()];
+        let mut result = Fetched::default();
+        for resource_type in &request.types {
+            match self.adapters.iter().position(|a| a.supports(resource_type)) {
+                Some(i) => by_adapter[i].push(resource_type.clone()),
+                None => {
+                    result.unsupported_types.insert(resource_type.clone());
+                }
+            }
+        }
+        for (adapter, types) in self.adapters.iter().zip(by_adapter) {
+            if types.is_empty() {
+                continue;
+            }
+            let sub = FetchRequest {
+                types,
+                ..request.clone()
+            };
+            result.absorb(adapter.fetch(&sub)?);
+        }
+        Ok(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Fixed(&'static str, Vec<&'static str>);
+
+    impl Adapter for Fixed {
+        fn name(&self) -> &'static str {
+            self.0
+        }
+        fn supports(&self, resource_type: &str) -> bool {
+            self.1.contains(&resource_type)
+        }
+        fn fetch(&self, request: &FetchRequest) -> Result<Fetched, AdapterError> {
+            Ok(Fetched {
+                scanned: request.scopes().collect(),
+                stats: FetchStats {
+                    calls: [(format!("{}-calls", self.0), 1)].into(),
+                    retries: 0,
+                },
+                ..Fetched::default()
+            })
+        }
+    }
+
+    #[test]
+    fn the_first_adapter_that_supports_a_type_reads_it() {
+        let mut registry = Registry::new();
+        registry.register(Box::new(Fixed("a", vec!["aws_vpc"])));
+        registry.register(Box::new(Fixed("b", vec!["aws_vpc", "aws_subnet"])));
+        let fetched = registry
+            .fetch(&FetchRequest {
+                regions: vec!["eu-west-1".into()],
+                types: vec![
+                    "aws_vpc".into(),
+                    "aws_subnet".into(),
+                    "aws_s3_bucket".into(),
+                ],
+                ..FetchRequest::default()
+            })
+            .unwrap();
+        assert_eq!(fetched.scanned.len(), 2);
+        assert_eq!(
+            fetched.unsupported_types,
+            BTreeSet::from(["aws_s3_bucket".to_owned()])
+        );
+        assert_eq!(fetched.stats.calls.len(), 2, "both adapters were asked");
+    }
+}

@@ -1,0 +1,481 @@
+//! The snapshot adapter: live state recorded in a file (by `plumb snapshot`, or by hand), read
+//! back for offline scans, bug reports and tests. The format is in the design's Contracts and
+//! `docs/snapshot-format.md`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+use std::path::Path;
+
+use plumb_model::state::ALWAYS_SENSITIVE_ATTRIBUTES;
+use plumb_model::{AttrPath, Exposed, Observation, Segment, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::{AWS_PROVIDER, Adapter, AdapterError, FetchRequest, Fetched, Scope};
+
+/// The snapshot format versions this build reads (a minor bump adds fields).
+const FORMAT_MAJOR: &str = "1";
+
+/// Why a snapshot file could not be used; every message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("{origin}: cannot read: {source}")]
+    Io { origin: String, source: io::Error },
+    #[error("{origin}:{line}:{column}: {message}")]
+    Json {
+        origin: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{origin}: {message}")]
+    Invalid { origin: String, message: String },
+}
+
+#[derive(Deserialize)]
+struct RawSnapshot {
+    format_version: Option<String>,
+    #[serde(default)]
+    scanned: Option<RawScanned>,
+    resources: Option<Vec<RawResource>>,
+}
+
+#[derive(Deserialize, Serialize, Default)]
+struct RawScanned {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    regions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    types: Vec<String>,
+    /// Scopes that are not a whole regions × types product.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pairs: Vec<Scope>,
+}
+
+#[derive(Deserialize)]
+struct RawResource {
+    provider: Option<String>,
+    region: Option<String>,
+    r#type: Option<String>,
+    id: Option<String>,
+    #[serde(default)]
+    attributes: Value,
+    #[serde(default)]
+    unread: Vec<AttrPath>,
+}
+
+/// A snapshot file, read whole and served as an adapter.
+#[derive(Debug, Clone)]
+pub struct SnapshotAdapter {
+    origin: String,
+    observations: Vec<Observation>,
+    scanned: BTreeSet<Scope>,
+    types: BTreeSet<String>,
+}
+
+impl SnapshotAdapter {
+    pub fn open(path: &Path) -> Result<Self, SnapshotError> {
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| SnapshotError::Io {
+            origin: origin.clone(),
+            source,
+        })?;
+        Self::from_slice(&bytes, &origin)
+    }
+
+    pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Self, SnapshotError> {
+        let invalid = |message: String| SnapshotError::Invalid {
+            origin: origin.to_owned(),
+            message,
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(invalid("the file is empty".to_owned()));
+        }
+        let raw: RawSnapshot = serde_json::from_slice(bytes).map_err(|e| SnapshotError::Json {
+            origin: origin.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: e
+                .to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        })?;
+        match raw.format_version.as_deref() {
+            None => {
+                return Err(invalid(
+                    "not a plumb snapshot: no `format_version`".to_owned(),
+                ));
+            }
+            Some(v) if v.split('.').next() == Some(FORMAT_MAJOR) => {}
+            Some(v) => {
+                return Err(invalid(format!(
+                    "snapshot format_version {v} is not supported (this plumb reads {FORMAT_MAJOR}.x)"
+                )));
+            }
+        }
+        let resources = raw
+            .resources
+            .ok_or_else(|| invalid("not a plumb snapshot: no `resources` array".to_owned()))?;
+        let mut observations = Vec::with_capacity(resources.len());
+        for (i, r) in resources.into_iter().enumerate() {
+            let field = |value: Option<String>, name: &str| {
+                value
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(|| invalid(format!("resources[{i}]: missing `{name}`")))
+            };
+            let attributes = match r.attributes {
+                Value::Null => Value::Map(plumb_model::Map::new()),
+                map @ Value::Map(_) => map,
+                other => {
+                    return Err(invalid(format!(
+                        "resources[{i}]: `attributes` must be an object, not {}",
+                        other.kind_name()
+                    )));
+                }
+            };
+            observations.push(Observation {
+                provider: r.provider.unwrap_or_else(|| AWS_PROVIDER.to_owned()),
+                region: field(r.region, "region")?,
+                r#type: field(r.r#type, "type")?,
+                id: field(r.id, "id")?,
+                attributes,
+                unread: r.unread,
+            });
+        }
+        let mut scanned: BTreeSet<Scope> = match &raw.scanned {
+            Some(s) => s
+                .regions
+                .iter()
+                .flat_map(|region| {
+                    s.types.iter().map(move |t| Scope {
+                        region: region.clone(),
+                        r#type: t.clone(),
+                    })
+                })
+                .chain(s.pairs.iter().cloned())
+                .collect(),
+            None => BTreeSet::new(),
+        };
+        if raw.scanned.is_none() {
+            // Without `scanned`, the pairs that appear count as scanned (the design's contract).
+            scanned = observations
+                .iter()
+                .map(|o| Scope {
+                    region: o.region.clone(),
+                    r#type: o.r#type.clone(),
+                })
+                .collect();
+        }
+        let types = scanned
+            .iter()
+            .map(|s| s.r#type.clone())
+            .chain(observations.iter().map(|o| o.r#type.clone()))
+            .collect();
+        Ok(SnapshotAdapter {
+            origin: origin.to_owned(),
+            observations,
+            scanned,
+            types,
+        })
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The regions the snapshot covers: what a scan reads when no region is asked for.
+    pub fn regions(&self) -> BTreeSet<&str> {
+        self.scanned.iter().map(|s| s.region.as_str()).collect()
+    }
+}
+
+impl Adapter for SnapshotAdapter {
+    fn name(&self) -> &'static str {
+        "snapshot"
+    }
+
+    fn supports(&self, resource_type: &str) -> bool {
+        self.types.contains(resource_type)
+    }
+
+    fn fetch(&self, request: &FetchRequest) -> Result<Fetched, AdapterError> {
+        let wanted: BTreeSet<Scope> = if request.regions.is_empty() {
+            self.scanned
+                .iter()
+                .filter(|s| request.types.contains(&s.r#type))
+                .cloned()
+                .collect()
+        } else {
+            request
+                .scopes()
+                .filter(|s| self.scanned.contains(s))
+                .collect()
+        };
+        let observations =
+            self.observations
+                .iter()
+                .filter(|o| {
+                    let scope = Scope {
+                        region: o.region.clone(),
+                        r#type: o.r#type.clone(),
+                    };
+                    wanted.contains(&scope)
+                        && request.ids.as_ref().is_none_or(|ids| {
+                            ids.get(&scope).is_some_and(|set| set.contains(&o.id))
+                        })
+                })
+                .cloned()
+                .collect();
+        Ok(Fetched {
+            observations,
+            scanned: wanted,
+            ..Fetched::default()
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct SnapshotOut<'a> {
+    format_version: &'static str,
+    scanned: RawScanned,
+    resources: Vec<ResourceOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ResourceOut<'a> {
+    provider: &'a str,
+    region: &'a str,
+    r#type: &'a str,
+    id: &'a str,
+    attributes: Exposed<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unread: Vec<AttrPath>,
+}
+
+/// Replaces sensitive values with null and lists them as unread, so that a redacted snapshot
+/// scans without false drift on what it hides.
+fn redact(value: &mut Value, path: &mut Vec<Segment>, unread: &mut Vec<AttrPath>) {
+    let always = path.len() == 1
+        && path[0]
+            .as_name()
+            .is_some_and(|n| ALWAYS_SENSITIVE_ATTRIBUTES.contains(&n));
+    if value.is_sensitive() || (always && !value.is_null()) {
+        *value = Value::Null;
+        unread.push(AttrPath(path.clone()));
+        return;
+    }
+    match value {
+        Value::List(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push(Segment::Index(i));
+                redact(item, path, unread);
+                path.pop();
+            }
+        }
+        Value::Map(map) => {
+            for (key, item) in map.iter_mut() {
+                path.push(Segment::Attr(key.to_owned()));
+                redact(item, path, unread);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The `scanned` object: a regions × types product where the scopes form one, else pairs.
+fn scanned_out(scanned: &BTreeSet<Scope>) -> RawScanned {
+    let regions: BTreeSet<&str> = scanned.iter().map(|s| s.region.as_str()).collect();
+    let types: BTreeSet<&str> = scanned.iter().map(|s| s.r#type.as_str()).collect();
+    if regions.len() * types.len() == scanned.len() {
+        RawScanned {
+            regions: regions.into_iter().map(str::to_owned).collect(),
+            types: types.into_iter().map(str::to_owned).collect(),
+            pairs: Vec::new(),
+        }
+    } else {
+        RawScanned {
+            pairs: scanned.iter().cloned().collect(),
+            ..RawScanned::default()
+        }
+    }
+}
+
+/// Writes a snapshot of `fetched`. Snapshots hold live data as state files do; with `redact`,
+/// sensitive values (marked, or always-sensitive by name) are left out for sharing.
+pub fn write_snapshot(
+    out: &mut dyn Write,
+    fetched: &Fetched,
+    redact_sensitive: bool,
+) -> io::Result<()> {
+    let mut redacted: BTreeMap<usize, (Value, Vec<AttrPath>)> = BTreeMap::new();
+    if redact_sensitive {
+        for (i, o) in fetched.observations.iter().enumerate() {
+            let mut attributes = o.attributes.clone();
+            let mut unread = o.unread.clone();
+            redact(&mut attributes, &mut Vec::new(), &mut unread);
+            redacted.insert(i, (attributes, unread));
+        }
+    }
+    let mut sorted: Vec<(usize, &Observation)> = fetched.observations.iter().enumerate().collect();
+    sorted.sort_by(|(_, a), (_, b)| {
+        (&a.region, &a.r#type, &a.id).cmp(&(&b.region, &b.r#type, &b.id))
+    });
+    let doc = SnapshotOut {
+        format_version: "1",
+        scanned: scanned_out(&fetched.scanned),
+        resources: sorted
+            .into_iter()
+            .map(|(i, o)| {
+                let (attributes, unread) = match redacted.get(&i) {
+                    Some((a, u)) => (a, u.clone()),
+                    None => (&o.attributes, o.unread.clone()),
+                };
+                ResourceOut {
+                    provider: &o.provider,
+                    region: &o.region,
+                    r#type: &o.r#type,
+                    id: &o.id,
+                    attributes: Exposed(attributes),
+                    unread,
+                }
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SNAPSHOT: &str = r#"{
+      "format_version": "1",
+      "scanned": {"regions": ["eu-west-1"], "types": ["aws_instance", "aws_vpc"]},
+      "resources": [
+        {"region": "eu-west-1", "type": "aws_instance", "id": "i-1",
+         "attributes": {"instance_type": "t3.large", "user_data": "secret-boot-script"},
+         "unread": [["disable_api_termination"]]},
+        {"region": "eu-west-1", "type": "aws_instance", "id": "i-2", "attributes": {}},
+        {"provider": "registry.terraform.io/hashicorp/aws", "region": "us-east-1",
+         "type": "aws_subnet", "id": "subnet-1", "attributes": null}
+      ]
+    }"#;
+
+    fn adapter() -> SnapshotAdapter {
+        SnapshotAdapter::from_slice(SNAPSHOT.as_bytes(), "live.json").unwrap()
+    }
+
+    fn request(regions: &[&str], types: &[&str]) -> FetchRequest {
+        FetchRequest {
+            regions: regions.iter().map(ToString::to_string).collect(),
+            types: types.iter().map(ToString::to_string).collect(),
+            ..FetchRequest::default()
+        }
+    }
+
+    #[test]
+    fn scanned_scopes_follow_the_file() {
+        let fetched = adapter()
+            .fetch(&request(
+                &["eu-west-1", "us-east-1"],
+                &["aws_instance", "aws_subnet", "aws_vpc"],
+            ))
+            .unwrap();
+        let scanned: Vec<String> = fetched.scanned.iter().map(ToString::to_string).collect();
+        // aws_subnet appears in the file but `scanned` does not list it: not scanned.
+        assert_eq!(
+            scanned,
+            ["aws_instance in eu-west-1", "aws_vpc in eu-west-1"]
+        );
+        assert_eq!(fetched.observations.len(), 2);
+        assert_eq!(
+            fetched.observations[0].unread[0].to_string(),
+            "disable_api_termination"
+        );
+    }
+
+    #[test]
+    fn without_scanned_the_pairs_present_count() {
+        let text = r#"{"format_version":"1","resources":[{"region":"r","type":"t","id":"x"}]}"#;
+        let adapter = SnapshotAdapter::from_slice(text.as_bytes(), "s.json").unwrap();
+        let fetched = adapter.fetch(&request(&[], &["t", "u"])).unwrap();
+        assert_eq!(fetched.scanned.len(), 1);
+        assert!(adapter.supports("t") && !adapter.supports("u"));
+    }
+
+    #[test]
+    fn managed_only_requests_filter_by_id() {
+        let mut req = request(&["eu-west-1"], &["aws_instance"]);
+        let scope = Scope {
+            region: "eu-west-1".into(),
+            r#type: "aws_instance".into(),
+        };
+        req.ids = Some([(scope, BTreeSet::from(["i-2".to_owned()]))].into());
+        let fetched = adapter().fetch(&req).unwrap();
+        assert_eq!(fetched.observations.len(), 1);
+        assert_eq!(fetched.observations[0].id, "i-2");
+    }
+
+    #[test]
+    fn bad_snapshots_name_the_file() {
+        let cases: &[(&str, &str)] = &[
+            ("", "live.json: the file is empty"),
+            (
+                "{\n  \"format_version\": \"1\",\n  \"resources\": [",
+                "live.json:3:",
+            ),
+            ("{}", "live.json: not a plumb snapshot: no `format_version`"),
+            (
+                r#"{"format_version":"2","resources":[]}"#,
+                "format_version 2 is not supported",
+            ),
+            (r#"{"format_version":"1"}"#, "no `resources` array"),
+            (
+                r#"{"format_version":"1","resources":[{"type":"t","id":"x"}]}"#,
+                "resources[0]: missing `region`",
+            ),
+            (
+                r#"{"format_version":"1","resources":[{"region":"r","type":"t","id":"x","attributes":[1]}]}"#,
+                "resources[0]: `attributes` must be an object",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = SnapshotAdapter::from_slice(text.as_bytes(), "live.json")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(expected), "{text:?}: {err}");
+            assert!(err.starts_with("live.json"), "{err}");
+        }
+    }
+
+    #[test]
+    fn written_snapshots_read_back_and_redact() {
+        let fetched = adapter()
+            .fetch(&request(&["eu-west-1"], &["aws_instance", "aws_vpc"]))
+            .unwrap();
+        let mut plain = Vec::new();
+        write_snapshot(&mut plain, &fetched, false).unwrap();
+        let plain = String::from_utf8(plain).unwrap();
+        assert!(
+            plain.contains("secret-boot-script"),
+            "snapshots keep live data"
+        );
+        let back = SnapshotAdapter::from_slice(plain.as_bytes(), "back.json").unwrap();
+        assert_eq!(back.observations, fetched.observations);
+        assert_eq!(back.scanned, fetched.scanned);
+
+        let mut shared = Vec::new();
+        write_snapshot(&mut shared, &fetched, true).unwrap();
+        let shared = String::from_utf8(shared).unwrap();
+        assert!(!shared.contains("secret-boot-script"), "{shared}");
+        let back = SnapshotAdapter::from_slice(shared.as_bytes(), "shared.json").unwrap();
+        let unread: Vec<String> = back.observations[0]
+            .unread
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(unread.contains(&"user_data".to_owned()), "{unread:?}");
+    }
+}
