@@ -60,6 +60,8 @@ struct RawResource {
     attributes: Value,
     #[serde(default)]
     unread: Vec<AttrPath>,
+    #[serde(default)]
+    meta: BTreeMap<String, String>,
 }
 
 /// A snapshot file, read whole and served as an adapter.
@@ -140,6 +142,7 @@ impl SnapshotAdapter {
                 id: field(r.id, "id")?,
                 attributes,
                 unread: r.unread,
+                meta: r.meta,
             });
         }
         let mut scanned: BTreeSet<Scope> = match &raw.scanned {
@@ -250,6 +253,8 @@ struct ResourceOut<'a> {
     attributes: Exposed<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unread: Vec<AttrPath>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    meta: &'a BTreeMap<String, String>,
 }
 
 /// Replaces sensitive values with null and lists them as unread, so that a redacted snapshot
@@ -338,6 +343,7 @@ pub fn write_snapshot(
                     id: &o.id,
                     attributes: Exposed(attributes),
                     unread,
+                    meta: &o.meta,
                 }
             })
             .collect(),
@@ -356,7 +362,7 @@ mod tests {
       "resources": [
         {"region": "eu-west-1", "type": "aws_instance", "id": "i-1",
          "attributes": {"instance_type": "t3.large", "user_data": "secret-boot-script"},
-         "unread": [["disable_api_termination"]]},
+         "unread": [["disable_api_termination"]], "meta": {"managed_by": "autoscaling"}},
         {"region": "eu-west-1", "type": "aws_instance", "id": "i-2", "attributes": {}},
         {"provider": "registry.terraform.io/hashicorp/aws", "region": "us-east-1",
          "type": "aws_subnet", "id": "subnet-1", "attributes": null}

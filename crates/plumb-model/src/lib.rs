@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod config;
+pub mod finding;
 pub mod observation;
 pub mod path;
 pub mod severity;
@@ -16,6 +17,7 @@ pub use address::{Address, ConfigAddress, InstanceKey, Mode, ModuleStep};
 pub use config::{
     ConfigResource, Configuration, IgnoreChanges, Lifecycle, Repetition, SourceLocation,
 };
+pub use finding::{AttributeDiff, Finding, Ignored, Pending, Summary, Suppressed, Unverified};
 pub use observation::Observation;
 pub use path::{AttrPath, Segment};
 pub use severity::{Kind, Severity};

@@ -1,5 +1,7 @@
 //! What an adapter saw live.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::path::AttrPath;
@@ -18,4 +20,21 @@ pub struct Observation {
     /// Attributes that were not read (null means read and empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<AttrPath>,
+    /// Facts about the object that are not Terraform attributes, which decide whether an
+    /// unmatched object is really unmanaged (see [`meta`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub meta: BTreeMap<String, String>,
+}
+
+/// Keys of [`Observation::meta`].
+pub mod meta {
+    /// `"true"` for objects AWS creates by itself: the default VPC and its subnets, default
+    /// security groups, main route tables, default network ACLs, default DHCP options.
+    pub const DEFAULT: &str = "default";
+    /// The object that owns this one and goes with it, as `TYPE:ID`: an instance's root volume
+    /// and primary network interface (`aws_instance:i-0abc`).
+    pub const OWNER: &str = "owner";
+    /// A system other than Terraform that manages the object (`autoscaling`, `eks`,
+    /// `cloudformation`, `requester:elasticloadbalancing`, ...).
+    pub const MANAGED_BY: &str = "managed_by";
 }

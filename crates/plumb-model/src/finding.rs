@@ -1,0 +1,179 @@
+//! What a scan finds: the drift engine's output and every renderer's input.
+//!
+//! The shapes follow the JSON report contract of the design (`findings[]`, `suppressed[]`,
+//! `pending[]`, `unverified[]`, `summary`), so that renderers translate and never decide.
+
+use serde::Serialize;
+
+use crate::address::Address;
+use crate::config::SourceLocation;
+use crate::path::AttrPath;
+use crate::severity::{Kind, Severity};
+use crate::value::Value;
+
+/// One difference at one attribute path of one resource.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AttributeDiff {
+    pub path: AttrPath,
+    /// What Terraform recorded; `None` when the attribute is absent from state.
+    pub state: Option<Value>,
+    /// What is live; `None` when absent live.
+    pub live: Option<Value>,
+    /// What the code sets, when the configuration sets it to a known value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    /// Set elements present live and not in state (sets have no indexes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<Value>,
+    /// Set elements in state and not live.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<Value>,
+    pub severity: Severity,
+    /// The rule that classified it.
+    pub rule: String,
+    pub reason: String,
+    pub fingerprint: String,
+}
+
+/// Another finding this one is linked to (a resource deleted and recreated by hand shows as one
+/// `missing` and one `unmanaged` finding, each pointing at the other).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub fingerprint: String,
+    pub relation: String,
+}
+
+/// Everything found about one resource.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub fingerprint: String,
+    pub workspace: String,
+    /// Null for unmanaged resources.
+    pub address: Option<Address>,
+    pub r#type: String,
+    pub id: Option<String>,
+    pub region: Option<String>,
+    pub kind: Kind,
+    /// Null for `not_checked`.
+    pub severity: Option<Severity>,
+    /// Ids of the rules that fired, attribute rules included.
+    pub rules: Vec<String>,
+    /// One line on what happened.
+    pub reason: String,
+    pub attributes: Vec<AttributeDiff>,
+    /// Where the resource's block is in the configuration, when it is known.
+    pub source: Option<SourceLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// A difference judged to be noise, kept so that nothing disappears without a reason.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Suppressed {
+    pub workspace: String,
+    pub address: Option<Address>,
+    pub r#type: String,
+    pub id: Option<String>,
+    pub path: AttrPath,
+    pub state: Option<Value>,
+    pub live: Option<Value>,
+    pub rule: String,
+    pub reason: String,
+}
+
+/// An attribute or resource set aside by `ignore_changes` or by policy.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ignored {
+    pub workspace: String,
+    pub address: Option<Address>,
+    pub r#type: String,
+    pub id: Option<String>,
+    /// Null when the whole resource is ignored.
+    pub path: Option<AttrPath>,
+    /// `ignore_changes`, or the policy rule that ignores it.
+    pub by: String,
+    pub reason: String,
+}
+
+/// One attribute where the code and the state disagree: an apply would change it. Not drift.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PendingAttribute {
+    pub path: AttrPath,
+    pub state: Option<Value>,
+    pub config: Value,
+}
+
+/// A resource whose configuration differs from its state.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pending {
+    pub workspace: String,
+    pub address: Address,
+    pub attributes: Vec<PendingAttribute>,
+    pub source: Option<SourceLocation>,
+}
+
+/// Attributes that were not read live, so neither found equal nor different.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unverified {
+    pub r#type: String,
+    pub path: AttrPath,
+    pub reason: String,
+    pub count: usize,
+}
+
+/// Counts by severity over findings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BySeverity {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+}
+
+impl BySeverity {
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Critical => self.critical += 1,
+            Severity::High => self.high += 1,
+            Severity::Medium => self.medium += 1,
+            Severity::Low => self.low += 1,
+            Severity::Benign => {}
+        }
+    }
+
+    pub fn at_or_above(&self, threshold: Severity) -> usize {
+        [
+            (Severity::Critical, self.critical),
+            (Severity::High, self.high),
+            (Severity::Medium, self.medium),
+            (Severity::Low, self.low),
+        ]
+        .iter()
+        .filter(|(s, _)| *s >= threshold)
+        .map(|(_, n)| n)
+        .sum()
+    }
+}
+
+/// The report's `summary`: counts of resources unless said otherwise.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub managed: usize,
+    pub in_sync: usize,
+    pub drifted: usize,
+    pub missing: usize,
+    pub unmanaged: usize,
+    pub managed_elsewhere: usize,
+    pub not_checked: usize,
+    pub tainted: usize,
+    pub deposed: usize,
+    /// Attribute differences and resources set aside by `ignore_changes` or policy.
+    pub ignored: usize,
+    pub suppressed: usize,
+    pub pending: usize,
+    pub by_severity: BySeverity,
+    /// 0–100, 100 = no drift (formula in docs/json-format.md).
+    pub score: u8,
+    /// Managed share of the enumerated live resources; null when nothing was enumerated.
+    pub coverage: Option<f64>,
+}
