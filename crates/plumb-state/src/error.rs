@@ -111,7 +111,11 @@ impl StateError {
             }
             serde_json::error::Category::Data => {
                 let offset = byte_offset(bytes, line, column);
-                let path = path_at(bytes, offset);
+                // Field errors are about the object itself, not its last key.
+                let of_object = ["missing field", "unknown field", "duplicate field"]
+                    .iter()
+                    .any(|p| bare.starts_with(p));
+                let path = path_at(bytes, offset, of_object);
                 if path.is_empty() {
                     format!("at the top level: {bare}")
                 } else {
@@ -137,7 +141,7 @@ pub(crate) fn one_line(text: &str) -> String {
     }
 }
 
-/// The byte offset of `serde_json`'s 1-based line and column.
+/// The byte offset of `serde_json`'s 1-based line and column: the byte it points at.
 fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
     let mut start = 0;
     if line > 1 {
@@ -152,7 +156,7 @@ fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
             }
         }
     }
-    (start + column).min(bytes.len())
+    (start + column.saturating_sub(1)).min(bytes.len())
 }
 
 /// 1-based line and column of a byte offset, for errors found outside `serde_json`.
@@ -173,7 +177,7 @@ enum Frame {
 
 /// The JSON path (`resources[3].instances`) of the value being read at `offset`, found by a small
 /// scan of the bytes before it. Run only after a failure, so the fast path pays nothing for it.
-pub(crate) fn path_at(bytes: &[u8], offset: usize) -> String {
+pub(crate) fn path_at(bytes: &[u8], offset: usize, of_object: bool) -> String {
     let mut stack: Vec<Frame> = Vec::new();
     let mut expecting_key = false;
     let mut i = 0;
@@ -216,6 +220,9 @@ pub(crate) fn path_at(bytes: &[u8], offset: usize) -> String {
         }
         i += 1;
     }
+    if of_object && let Some(Frame::Object(key)) = stack.last_mut() {
+        *key = None;
+    }
     let mut out = String::new();
     for frame in &stack {
         match frame {
@@ -254,16 +261,17 @@ mod tests {
     fn paths_are_found_from_offsets() {
         let json = br#"{"a": 1, "resources": [{"x": 1}, {"instances": "oops"}]}"#;
         let offset = json.windows(6).position(|w| w == b"\"oops\"").unwrap();
-        assert_eq!(path_at(json, offset), "resources[1].instances");
-        assert_eq!(path_at(json, 1), "");
+        assert_eq!(path_at(json, offset, false), "resources[1].instances");
+        assert_eq!(path_at(json, 1, false), "");
         let json = br#"{"outputs": {"a b": {"value": tru"#;
-        assert_eq!(path_at(json, json.len()), r#"outputs["a b"].value"#);
+        assert_eq!(path_at(json, json.len(), false), r#"outputs["a b"].value"#);
+        assert_eq!(path_at(json, json.len(), true), r#"outputs["a b"]"#);
     }
 
     #[test]
     fn offsets_round_trip_through_lines() {
         let text = b"ab\ncd\nef";
         assert_eq!(line_column(text, 4), (2, 2));
-        assert_eq!(byte_offset(text, 2, 1), 4);
+        assert_eq!(byte_offset(text, 2, 1), 3);
     }
 }

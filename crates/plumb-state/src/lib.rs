@@ -256,3 +256,6 @@ fn json_kind(value: &Value) -> &'static str {
         _ => "string",
     }
 }
+
+#[cfg(test)]
+mod tests;
