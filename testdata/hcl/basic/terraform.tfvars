@@ -1,0 +1,3 @@
+env           = "tfvars"
+owner         = "tfvars-owner"
+instance_type = "t3.small"
