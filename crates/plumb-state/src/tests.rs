@@ -7,7 +7,9 @@ use plumb_model::{
 };
 use plumb_schema::ProviderSchemas;
 
-use crate::{Document, SourceKind, StateError, discover, load_states, parse_document, read_plan, read_state};
+use crate::{
+    Document, SourceKind, StateError, discover, load_states, parse_document, read_plan, read_state,
+};
 
 fn testdata(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -25,9 +27,14 @@ fn read(name: &str) -> StateDoc {
 }
 
 fn error(text: &str) -> String {
-    read_state(text.as_bytes(), "states/prod.tfstate", "default", &schemas())
-        .unwrap_err()
-        .to_string()
+    read_state(
+        text.as_bytes(),
+        "states/prod.tfstate",
+        "default",
+        &schemas(),
+    )
+    .unwrap_err()
+    .to_string()
 }
 
 fn find<'a>(doc: &'a StateDoc, address: &str, deposed: Option<&str>) -> &'a Resource {
@@ -44,7 +51,10 @@ fn assert_hidden(doc: &StateDoc) {
             "{} {} {}",
             r.attributes,
             serde_json::to_string(&r.attributes).unwrap(),
-            r.identity.as_ref().map(ToString::to_string).unwrap_or_default()
+            r.identity
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
         );
         assert!(!shown.contains("planted"), "{}: {shown}", r.address);
     }
@@ -61,7 +71,11 @@ fn v4_addresses_modules_keys_and_providers() {
     assert_eq!(doc.terraform_version.as_deref(), Some("1.12.1"));
     assert_eq!(doc.serial, Some(42));
     assert_eq!(doc.resources.len(), 8);
-    let addresses: Vec<String> = doc.resources.iter().map(|r| r.address.to_string()).collect();
+    let addresses: Vec<String> = doc
+        .resources
+        .iter()
+        .map(|r| r.address.to_string())
+        .collect();
     assert_eq!(
         addresses,
         [
@@ -102,7 +116,10 @@ fn v4_tainted_and_deposed_objects_are_separate_resources() {
     let deposed = find(&doc, "aws_instance.web[1]", Some("00abcdef"));
     assert_eq!(deposed.status, Status::Ready);
     assert_eq!(deposed.id(), Some("i-old"));
-    assert_eq!(find(&doc, "aws_instance.web[0]", None).status, Status::Ready);
+    assert_eq!(
+        find(&doc, "aws_instance.web[0]", None).status,
+        Status::Ready
+    );
 }
 
 #[test]
@@ -114,14 +131,21 @@ fn v4_sensitive_values_are_hidden() {
     assert_eq!(db.sensitive_paths[1].to_string(), "settings[0].value");
     assert_eq!(db.sensitive_paths[2].to_string(), "labels[\"token\"]");
     let shown = db.attributes.to_string();
-    assert!(shown.contains("public") && shown.contains("core"), "{shown}");
+    assert!(
+        shown.contains("public") && shown.contains("core"),
+        "{shown}"
+    );
     assert!(db.attributes.get("password").unwrap().is_sensitive());
     let web0 = find(&doc, "aws_instance.web[0]", None);
     assert!(web0.attributes.get("user_data").unwrap().is_sensitive());
     // A null always-sensitive attribute stays a plain null.
     let web1 = find(&doc, "aws_instance.web[1]", None);
     assert_eq!(web1.attributes.get("user_data"), Some(&Value::Null));
-    let output = doc.outputs.iter().find(|o| o.name == "db_password").unwrap();
+    let output = doc
+        .outputs
+        .iter()
+        .find(|o| o.name == "db_password")
+        .unwrap();
     assert!(output.sensitive && output.value.is_sensitive());
     let vpc = doc.outputs.iter().find(|o| o.name == "vpc_id").unwrap();
     assert_eq!(vpc.value.as_str(), Some("vpc-0abc"));
@@ -132,7 +156,10 @@ fn v4_identity_dependencies_checks_and_flat_attributes() {
     let doc = read("v4-features.tfstate");
     let web0 = find(&doc, "aws_instance.web[0]", None);
     let identity = web0.identity.as_ref().unwrap();
-    assert_eq!(identity.get("account_id").unwrap().as_str(), Some("123456789012"));
+    assert_eq!(
+        identity.get("account_id").unwrap().as_str(),
+        Some("123456789012")
+    );
     assert_eq!(
         web0.dependencies,
         ["aws_security_group.web", "module.net.aws_subnet.a"]
@@ -141,7 +168,8 @@ fn v4_identity_dependencies_checks_and_flat_attributes() {
     let eip = find(&doc, "module.legacy.aws_eip.ip", None);
     assert_eq!(eip.attributes.get("vpc"), Some(&Value::Bool(true)));
     assert_eq!(
-        eip.attributes.get_path(&"tags.Name".parse::<AttrPath>().unwrap()),
+        eip.attributes
+            .get_path(&"tags.Name".parse::<AttrPath>().unwrap()),
         Some(&Value::from("ip"))
     );
 }
@@ -162,7 +190,10 @@ fn v3_rebuilds_typed_values_with_a_schema() {
             r#"{"cidr_blocks":["10.0.0.0/8"],"from_port":22,"protocol":"tcp","security_groups":[],"self":false,"to_port":22}]"#
         )
     );
-    assert_eq!(sg.attributes.get("revoke_rules_on_delete"), Some(&Value::Bool(false)));
+    assert_eq!(
+        sg.attributes.get("revoke_rules_on_delete"),
+        Some(&Value::Bool(false))
+    );
     assert_eq!(
         sg.attributes.get("tags").unwrap().to_string(),
         r#"{"Name":"web","kubernetes.io/cluster/main":"owned"}"#
@@ -171,13 +202,22 @@ fn v3_rebuilds_typed_values_with_a_schema() {
     let web = find(&doc, "aws_instance.web[1]", None);
     assert_eq!(web.status, Status::Tainted);
     assert_eq!(web.provider.alias.as_deref(), Some("west"));
-    assert_eq!(web.attributes.get("ebs_optimized"), Some(&Value::Bool(false)));
+    assert_eq!(
+        web.attributes.get("ebs_optimized"),
+        Some(&Value::Bool(false))
+    );
     assert!(web.attributes.get("user_data").unwrap().is_sensitive());
     let old = find(&doc, "aws_instance.web[1]", Some("00000000"));
     assert_eq!(old.id(), Some("i-0"));
-    assert_eq!(find(&doc, "data.aws_ami.ubuntu", None).address.mode, Mode::Data);
+    assert_eq!(
+        find(&doc, "data.aws_ami.ubuntu", None).address.mode,
+        Mode::Data
+    );
     let subnet = find(&doc, "module.net.module.inner.aws_subnet.a[0]", None);
-    assert_eq!(subnet.provider.source, "registry.terraform.io/hashicorp/aws");
+    assert_eq!(
+        subnet.provider.source,
+        "registry.terraform.io/hashicorp/aws"
+    );
     // No schema for aws_subnet here: the bool stays the string it was.
     assert_eq!(
         subnet.attributes.get("map_public_ip_on_launch"),
@@ -208,7 +248,11 @@ fn show_json_state() {
     let doc = read("show-state.json");
     assert_eq!(doc.format, StateFormat::ShowJson);
     assert_hidden(&doc);
-    let addresses: Vec<String> = doc.resources.iter().map(|r| r.address.to_string()).collect();
+    let addresses: Vec<String> = doc
+        .resources
+        .iter()
+        .map(|r| r.address.to_string())
+        .collect();
     assert_eq!(
         addresses,
         [
@@ -223,7 +267,10 @@ fn show_json_state() {
     assert_eq!(web.dependencies, ["aws_vpc.main"]);
     assert!(web.attributes.get("secret_thing").unwrap().is_sensitive());
     assert!(web.attributes.to_string().contains("\"Name\":\"a\""));
-    assert_eq!(find(&doc, "aws_instance.web[\"a\"]", Some("1234abcd")).id(), Some("i-old"));
+    assert_eq!(
+        find(&doc, "aws_instance.web[\"a\"]", Some("1234abcd")).id(),
+        Some("i-old")
+    );
     assert_eq!(doc.resources[2].address.mode, Mode::Data);
     assert!(doc.outputs[0].value.is_sensitive());
 }
@@ -238,7 +285,10 @@ fn show_json_plan() {
     assert_eq!(plan.resource_changes.len(), 3);
     let replace = &plan.resource_changes[0];
     assert_eq!(replace.actions, [Action::Delete, Action::Create]);
-    assert_eq!(replace.action_reason.as_deref(), Some("replace_because_cannot_update"));
+    assert_eq!(
+        replace.action_reason.as_deref(),
+        Some("replace_because_cannot_update")
+    );
     assert_eq!(replace.after.get("id"), Some(&Value::Unknown));
     assert_eq!(replace.after.get("arn"), Some(&Value::Unknown));
     assert_eq!(
@@ -258,7 +308,10 @@ fn show_json_plan() {
     assert_eq!(read_data.actions, [Action::Read]);
     assert!(read_data.after.is_unknown());
     assert_eq!(read_data.address.mode, Mode::Data);
-    assert_eq!(plan.resource_changes[2].deposed.as_deref(), Some("deadbeef"));
+    assert_eq!(
+        plan.resource_changes[2].deposed.as_deref(),
+        Some("deadbeef")
+    );
     assert_eq!(plan.resource_changes[2].actions, [Action::NoOp]);
     let prior = plan.prior_state.as_ref().unwrap();
     assert_eq!(prior.format, StateFormat::Plan);
@@ -277,8 +330,12 @@ fn show_json_plan() {
 #[test]
 fn plans_and_states_are_not_confused() {
     let schemas = schemas();
-    let err = read_plan(&std::fs::read(testdata("v4-features.tfstate")).unwrap(), "s.tfstate", &schemas)
-        .unwrap_err();
+    let err = read_plan(
+        &std::fs::read(testdata("v4-features.tfstate")).unwrap(),
+        "s.tfstate",
+        &schemas,
+    )
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         "s.tfstate: a tfstate v4 state, not a plan (make one with `terraform show -json PLANFILE`)"
@@ -299,8 +356,14 @@ fn plans_and_states_are_not_confused() {
 
 #[test]
 fn bad_input_gives_one_line_naming_the_file() {
-    assert_eq!(error(""), "states/prod.tfstate: empty file, not a Terraform state");
-    assert_eq!(error(" \n\t"), "states/prod.tfstate: empty file, not a Terraform state");
+    assert_eq!(
+        error(""),
+        "states/prod.tfstate: empty file, not a Terraform state"
+    );
+    assert_eq!(
+        error(" \n\t"),
+        "states/prod.tfstate: empty file, not a Terraform state"
+    );
     assert_eq!(
         error("{\n  \"version\": 4,\n  \"resources\": [\n    {\"mode\": \"managed\""),
         "states/prod.tfstate:4:22: not valid JSON: EOF while parsing an object (the file looks truncated)"
@@ -321,11 +384,21 @@ fn bad_input_gives_one_line_naming_the_file() {
         error("42"),
         "states/prod.tfstate: not a Terraform state or plan: a JSON number, not an object"
     );
-    let v1 = error(r#"{"version": 1, "serial": 1, "modules": [{"path": ["root"], "resources": {"a.b": {"primary": {"attributes": {}}}}}]}"#);
+    let v1 = error(
+        r#"{"version": 1, "serial": 1, "modules": [{"path": ["root"], "resources": {"a.b": {"primary": {"attributes": {}}}}}]}"#,
+    );
     assert!(v1.starts_with("states/prod.tfstate: tfstate format version 1 is too old: plumb reads versions 3 and 4."), "{v1}");
-    assert!(v1.contains("`terraform state pull > upgraded.tfstate`") && v1.contains("0.12"), "{v1}");
+    assert!(
+        v1.contains("`terraform state pull > upgraded.tfstate`") && v1.contains("0.12"),
+        "{v1}"
+    );
     let v2 = error(r#"{"version": 2, "terraform_version": "0.7.0", "modules": 5}"#);
-    assert!(v2.starts_with("states/prod.tfstate: tfstate format version 2 (written by Terraform 0.7.0) is too old"), "{v2}");
+    assert!(
+        v2.starts_with(
+            "states/prod.tfstate: tfstate format version 2 (written by Terraform 0.7.0) is too old"
+        ),
+        "{v2}"
+    );
     assert_eq!(
         error(r#"{"version": 5, "terraform_version": "2.0.0", "resources": []}"#),
         "states/prod.tfstate: tfstate format version 5 (written by Terraform 2.0.0) is newer than plumb understands (it reads versions 3 and 4)"
@@ -339,44 +412,70 @@ fn bad_input_gives_one_line_naming_the_file() {
         "states/prod.tfstate:3:15: at `resources`: invalid type: map, expected a sequence"
     );
     assert_eq!(
-        error(r#"{"version": 4, "resources": [{"mode": "managed", "type": "a_b", "name": "c", "provider": "provider.a", "instances": "oops"}]}"#),
+        error(
+            r#"{"version": 4, "resources": [{"mode": "managed", "type": "a_b", "name": "c", "provider": "provider.a", "instances": "oops"}]}"#
+        ),
         "states/prod.tfstate:1:122: at `resources[0].instances`: invalid type: string \"oops\", expected a sequence"
     );
     assert_eq!(
-        error(r#"{"version": 4, "resources": [{"mode": "weird", "type": "a_b", "name": "c", "provider": "provider.a"}]}"#),
+        error(
+            r#"{"version": 4, "resources": [{"mode": "weird", "type": "a_b", "name": "c", "provider": "provider.a"}]}"#
+        ),
         "states/prod.tfstate:1:45: at `resources[0].mode`: unknown variant `weird`, expected `managed` or `data`"
     );
     assert_eq!(
-        error(r#"{"version": 4, "resources": [{"mode": "managed", "type": "a_b", "name": "c", "provider": "aws"}]}"#),
+        error(
+            r#"{"version": 4, "resources": [{"mode": "managed", "type": "a_b", "name": "c", "provider": "aws"}]}"#
+        ),
         "states/prod.tfstate:1:95: at `resources[0].provider`: invalid provider reference `aws`"
     );
     assert_eq!(
-        error(r#"{"version": 4, "resources": [{"module": "mod.x", "mode": "managed", "type": "a_b", "name": "c", "provider": "provider.a"}]}"#),
+        error(
+            r#"{"version": 4, "resources": [{"module": "mod.x", "mode": "managed", "type": "a_b", "name": "c", "provider": "provider.a"}]}"#
+        ),
         "states/prod.tfstate:1:47: at `resources[0].module`: invalid module address `mod.x`"
     );
     assert_eq!(
-        error(r#"{"version": 4, "resources": [{"mode": "managed", "type": "a_b", "name": "c", "provider": "provider.a", "instances": [{"index_key": 1.5}]}]}"#),
+        error(
+            r#"{"version": 4, "resources": [{"mode": "managed", "type": "a_b", "name": "c", "provider": "provider.a", "instances": [{"index_key": 1.5}]}]}"#
+        ),
         "states/prod.tfstate:1:135: at `resources[0].instances[0].index_key`: instance key 1.5 is not a whole number"
     );
     assert_eq!(
-        error(r#"{"version": 4, "resources": [{"mode": "managed", "name": "c", "provider": "provider.a"}]}"#),
+        error(
+            r#"{"version": 4, "resources": [{"mode": "managed", "name": "c", "provider": "provider.a"}]}"#
+        ),
         "states/prod.tfstate:1:87: at `resources[0]`: missing field `type`"
     );
-    let utf8 = read_state(b"{\n  \"version\": 4, \"x\": \"\xff\"}", "bin.tfstate", "default", &schemas())
-        .unwrap_err()
-        .to_string();
-    assert_eq!(utf8, "bin.tfstate:2:23: not valid UTF-8 text, so not a Terraform state");
+    let utf8 = read_state(
+        b"{\n  \"version\": 4, \"x\": \"\xff\"}",
+        "bin.tfstate",
+        "default",
+        &schemas(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        utf8,
+        "bin.tfstate:2:23: not valid UTF-8 text, so not a Terraform state"
+    );
     assert_eq!(
         error(r#"{"version": 3, "modules": [{"path": ["root"], "resources": {"nonsense": {}}}]}"#),
         "states/prod.tfstate: at `modules[0].resources[\"nonsense\"]`: `nonsense` is not a resource key (`TYPE.NAME`, `TYPE.NAME.INDEX` or `data.TYPE.NAME`)"
     );
     for text in [
-        "{", "{\"version\": 4, \"resources\": [{\"instances\": [{\"attributes\": {\"a\": [1, {\"b\": nul",
-        "\u{0}", "{\"version\": 4, \"outputs\": []}", "{\"version\": 3, \"modules\": {}}",
+        "{",
+        "{\"version\": 4, \"resources\": [{\"instances\": [{\"attributes\": {\"a\": [1, {\"b\": nul",
+        "\u{0}",
+        "{\"version\": 4, \"outputs\": []}",
+        "{\"version\": 3, \"modules\": {}}",
         "{\"format_version\": \"1.0\", \"values\": {\"root_module\": {\"resources\": [{\"address\": \"x\"}]}}}",
     ] {
         let message = error(text);
-        assert!(message.starts_with("states/prod.tfstate:") && !message.contains('\n'), "{message}");
+        assert!(
+            message.starts_with("states/prod.tfstate:") && !message.contains('\n'),
+            "{message}"
+        );
     }
 }
 
@@ -395,7 +494,11 @@ fn discovery_finds_workspaces_in_order() {
     let found = discover(&arg).unwrap();
     let workspaces: Vec<&str> = found.iter().map(|s| s.workspace.as_str()).collect();
     assert_eq!(workspaces, ["default", "dev", "prod"]);
-    assert!(found[2].origin.ends_with("terraform.tfstate.d/prod/terraform.tfstate"));
+    assert!(
+        found[2]
+            .origin
+            .ends_with("terraform.tfstate.d/prod/terraform.tfstate")
+    );
     // A workspace's file named directly still belongs to its workspace.
     let direct = discover(&found[2].origin).unwrap();
     assert_eq!(direct[0].workspace, "prod");
@@ -408,7 +511,9 @@ fn discovery_finds_workspaces_in_order() {
     let empty_arg = empty.path().display().to_string();
     assert_eq!(
         discover(&empty_arg).unwrap_err().to_string(),
-        format!("{empty_arg}: no terraform.tfstate or terraform.tfstate.d/*/terraform.tfstate here")
+        format!(
+            "{empty_arg}: no terraform.tfstate or terraform.tfstate.d/*/terraform.tfstate here"
+        )
     );
     let missing = format!("{arg}/nope.tfstate");
     assert_eq!(
@@ -427,8 +532,12 @@ fn stdin_is_read_once_and_in_order() {
     assert_eq!(formats, [StateFormat::V4, StateFormat::V3, StateFormat::V4]);
     assert_eq!(docs[1].origin, "-");
     assert_eq!(discover("-").unwrap()[0].location, SourceKind::Stdin);
-    let err = load_states(&["-".to_owned(), "-".to_owned()], &schemas(), &mut std::io::empty())
-        .unwrap_err();
+    let err = load_states(
+        &["-".to_owned(), "-".to_owned()],
+        &schemas(),
+        &mut std::io::empty(),
+    )
+    .unwrap_err();
     assert!(matches!(err, StateError::StdinTwice { count: 2 }));
     assert_eq!(
         err.to_string(),
@@ -465,7 +574,10 @@ fn unreadable_files_are_errors() {
         // Root reads anything; everyone else gets the permission message.
         if std::fs::read(&path).is_err() {
             let err = crate::read_source(&source, &schemas(), &mut std::io::empty()).unwrap_err();
-            assert_eq!(err.to_string(), "locked.tfstate: cannot read: permission denied");
+            assert_eq!(
+                err.to_string(),
+                "locked.tfstate: cannot read: permission denied"
+            );
         }
     }
 }
