@@ -249,14 +249,14 @@ impl Scope<'_> {
             Expression::String(s) => Ok(Value::String(s.value().clone())),
             Expression::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
-                for item in items.iter() {
+                for item in items {
                     out.push(self.eval(item)?);
                 }
                 Ok(Value::List(out))
             }
             Expression::Object(object) => {
                 let mut entries = Vec::with_capacity(object.len());
-                for (key, value) in object.iter() {
+                for (key, value) in object {
                     let key = match key {
                         ObjectKey::Ident(ident) => ident.as_str().to_owned(),
                         ObjectKey::Expression(Expression::Variable(ident)) => {
@@ -304,7 +304,7 @@ impl Scope<'_> {
                     UnaryOperator::Neg => match to_number(&v)? {
                         Number::Int(i) => i
                             .checked_neg()
-                            .map_or_else(|| number(-(i as f64)), Value::int),
+                            .map_or_else(|| number(-Number::Int(i).as_f64()), Value::int),
                         Number::Float(f) => number(-f),
                     },
                     UnaryOperator::Not => Value::Bool(!to_bool(&v)?),
@@ -525,7 +525,7 @@ impl Scope<'_> {
         template: &Template,
         state: &mut TemplateState,
     ) -> Result<bool, Fail> {
-        for element in template.iter() {
+        for element in template {
             match element {
                 Element::Literal(s) => {
                     let s = s.value();
@@ -636,7 +636,7 @@ impl Scope<'_> {
         match name {
             // `try` and `can` see failures as values, so their arguments are evaluated lazily.
             "try" => {
-                for arg in call.args.iter() {
+                for arg in &call.args {
                     match self.eval(arg) {
                         Ok(v) if v.contains_unknown() => return Ok(Value::Unknown),
                         Ok(v) => return Ok(v),
@@ -661,7 +661,7 @@ impl Scope<'_> {
             return Ok(Value::Unknown);
         }
         let mut args = Vec::with_capacity(call.args.len());
-        for arg in call.args.iter() {
+        for arg in &call.args {
             args.push(self.eval(arg)?);
         }
         if call.args.expand_final() {
@@ -974,7 +974,7 @@ mod tests {
     fn for_expressions_and_splats() {
         assert_eq!(ev("[for x in [1, 2, 3] : x * 2 if x > 1]"), json("[4, 6]"));
         assert_eq!(
-            ev(r#"{for k, v in {a = 1, b = 2} : upper(k) => v}"#),
+            ev(r"{for k, v in {a = 1, b = 2} : upper(k) => v}"),
             json(r#"{"A": 1, "B": 2}"#)
         );
         assert_eq!(
@@ -986,27 +986,23 @@ mod tests {
             ev("[for x in [1, aws_instance.a.id] : x]"),
             Value::List(vec![Value::int(1), Value::Unknown])
         );
-        assert_eq!(ev(r#"[{a = 1}, {a = 2}][*].a"#), json("[1, 2]"));
-        assert_eq!(ev(r#"[{a = {b = 1}}].*.a.b"#), json("[1]"));
-        assert_eq!(ev(r#"{a = 1}[*].a"#), json("[1]"));
+        assert_eq!(ev(r"[{a = 1}, {a = 2}][*].a"), json("[1, 2]"));
+        assert_eq!(ev(r"[{a = {b = 1}}].*.a.b"), json("[1]"));
+        assert_eq!(ev(r"{a = 1}[*].a"), json("[1]"));
         assert_eq!(ev("null[*]"), json("[]"));
         assert_eq!(ev("aws_instance.a[*].id"), Value::Unknown);
     }
 
     #[test]
     fn index_and_attribute_access() {
-        assert_eq!(ev(r#"{a = [10, 20]}.a[1]"#), Value::int(20));
+        assert_eq!(ev(r"{a = [10, 20]}.a[1]"), Value::int(20));
         assert_eq!(ev(r#"{a = [10, 20]}["a"].0"#), Value::int(10));
-        assert_eq!(ev(r#"[1][5]"#), Value::Unknown, "out of range is an error");
-        assert_eq!(
-            ev(r#"{a = 1}.b"#),
-            Value::Unknown,
-            "missing key is an error"
-        );
+        assert_eq!(ev(r"[1][5]"), Value::Unknown, "out of range is an error");
+        assert_eq!(ev(r"{a = 1}.b"), Value::Unknown, "missing key is an error");
         assert_eq!(ev(r#"try({a = 1}.b, "dflt")"#), Value::from("dflt"));
-        assert_eq!(ev(r#"can({a = 1}.b)"#), Value::Bool(false));
-        assert_eq!(ev(r#"can({a = 1}.a)"#), Value::Bool(true));
-        assert_eq!(ev(r#"can(aws_vpc.x.id)"#), Value::Unknown);
+        assert_eq!(ev(r"can({a = 1}.b)"), Value::Bool(false));
+        assert_eq!(ev(r"can({a = 1}.a)"), Value::Bool(true));
+        assert_eq!(ev(r"can(aws_vpc.x.id)"), Value::Unknown);
         assert_eq!(ev(r#"try(aws_vpc.x.id, "a")"#), Value::Unknown);
     }
 
@@ -1015,7 +1011,7 @@ mod tests {
         let secret = Value::Sensitive(Box::new(Value::from("s3cr3t")));
         let v = eval_with(r#""pw=${var.p}""#, &[("p", secret.clone())], &[]);
         assert!(v.is_sensitive());
-        let v = eval_with(r#"upper(var.p)"#, &[("p", secret.clone())], &[]);
+        let v = eval_with(r"upper(var.p)", &[("p", secret.clone())], &[]);
         assert!(v.is_sensitive());
         let v = eval_with(r#"{a = var.p, b = "x"}"#, &[("p", secret)], &[]);
         assert!(v.get("a").unwrap().is_sensitive());

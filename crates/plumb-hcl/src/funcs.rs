@@ -3,6 +3,7 @@
 //! Functions that read files, the clock or randomness (`file`, `timestamp`, `uuid`) are left out
 //! on purpose: the loader calls them unknown rather than guess what apply would see.
 
+use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use plumb_model::{Map, Number, Value};
@@ -181,7 +182,7 @@ fn dispatch(name: &str, args: &[Value]) -> FnResult {
             Ok(match num(a(0))? {
                 Number::Int(i) => i
                     .checked_abs()
-                    .map_or_else(|| number((i as f64).abs()), Value::int),
+                    .map_or_else(|| number(Number::Int(i).as_f64().abs()), Value::int),
                 Number::Float(f) => number(f.abs()),
             })
         }
@@ -671,7 +672,7 @@ fn dispatch(name: &str, args: &[Value]) -> FnResult {
                 u32::try_from(int(a(1))?).map_err(|_| Stop::Fail("invalid newbits".into()))?;
             let netnum =
                 u128::try_from(int(a(2))?).map_err(|_| Stop::Fail("invalid netnum".into()))?;
-            let new_prefix = prefix + newbits;
+            let new_prefix = prefix.saturating_add(newbits);
             if new_prefix > bits {
                 return fail(format!("not enough address space for {newbits} more bits"));
             }
@@ -758,11 +759,11 @@ fn set_order(mut items: Vec<Value>) -> Vec<Value> {
 /// JSON as Terraform's `jsonencode` writes it: compact, keys sorted, `<>&` escaped.
 pub(crate) fn json_encode(v: &Value, out: &mut String) {
     match v.unmarked() {
-        Value::Null | Value::Unknown => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(Number::Int(i)) => out.push_str(&i.to_string()),
         Value::Number(Number::Float(f)) if f.is_finite() => out.push_str(&f.to_string()),
-        Value::Number(_) => out.push_str("null"),
+        // Callers check for unknowns; JSON has no NaN or infinity.
+        Value::Null | Value::Unknown | Value::Number(_) => out.push_str("null"),
         Value::String(s) => json_string(s, out),
         Value::List(items) => {
             out.push('[');
@@ -800,9 +801,11 @@ fn json_string(s: &str, out: &mut String) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
             c => out.push(c),
         }
     }
@@ -1050,7 +1053,7 @@ fn mask(prefix: u32, bits: u32) -> u128 {
     if prefix == 0 {
         0
     } else {
-        all & !((1u128 << (bits - prefix)) - 1).min(all)
+        all & !((1u128 << (bits - prefix)) - 1)
     }
 }
 
@@ -1083,12 +1086,12 @@ mod tests {
     #[test]
     fn collection_functions() {
         assert_eq!(
-            ev(r#"merge({a = 1, b = 2}, {b = 3}, null)"#),
+            ev(r"merge({a = 1, b = 2}, {b = 3}, null)"),
             json(r#"{"a":1,"b":3}"#)
         );
-        assert_eq!(ev(r#"merge({a = 1}, aws_x.y.tags)"#), Value::Unknown);
+        assert_eq!(ev(r"merge({a = 1}, aws_x.y.tags)"), Value::Unknown);
         assert_eq!(
-            ev(r#"merge({a = 1}, {b = aws_x.y.id})"#),
+            ev(r"merge({a = 1}, {b = aws_x.y.id})"),
             Value::Map(Map::from_entries(vec![
                 ("a".into(), Value::int(1)),
                 ("b".into(), Value::Unknown)
@@ -1102,11 +1105,11 @@ mod tests {
         assert_eq!(ev(r#"tomap({a = "x"})"#), json(r#"{"a":"x"}"#));
         assert_eq!(ev(r#"tolist(["a"])"#), json(r#"["a"]"#));
         assert_eq!(ev(r#"toset(["b", "a", "b"])"#), json(r#"["a","b"]"#));
-        assert_eq!(ev(r#"keys({b = 1, a = 2})"#), json(r#"["a","b"]"#));
-        assert_eq!(ev(r#"values({b = 1, a = 2})"#), json("[2,1]"));
+        assert_eq!(ev(r"keys({b = 1, a = 2})"), json(r#"["a","b"]"#));
+        assert_eq!(ev(r"values({b = 1, a = 2})"), json("[2,1]"));
         assert_eq!(ev(r#"length("héllo")"#), Value::int(5));
         assert_eq!(ev("length([1, aws_x.y.z])"), Value::int(2));
-        assert_eq!(ev(r#"length({a = 1})"#), Value::int(1));
+        assert_eq!(ev(r"length({a = 1})"), Value::int(1));
         assert_eq!(ev(r#"coalesce("", null, "x")"#), Value::from("x"));
         assert_eq!(ev(r#"coalesce(aws_x.y.z, "x")"#), Value::Unknown);
         assert_eq!(ev(r#"coalescelist([], ["a"])"#), json(r#"["a"]"#));
@@ -1150,7 +1153,7 @@ mod tests {
         assert_eq!(ev(r#"endswith("hello", "x")"#), Value::Bool(false));
         assert_eq!(ev(r#"trimprefix("hello", "he")"#), Value::from("llo"));
         assert_eq!(ev(r#"chomp("x\n")"#), Value::from("x"));
-        assert_eq!(ev(r#"tostring(5)"#), Value::from("5"));
+        assert_eq!(ev(r"tostring(5)"), Value::from("5"));
         assert_eq!(ev(r#"tonumber("5.5")"#), json("5.5"));
         assert_eq!(ev(r#"tonumber("x")"#), Value::Unknown);
         assert_eq!(
@@ -1198,7 +1201,7 @@ mod tests {
             ev(r#"jsonencode({b = [1, true, null], a = "<x>"})"#),
             Value::from(r#"{"a":"\u003cx\u003e","b":[1,true,null]}"#)
         );
-        assert_eq!(ev(r#"jsonencode({a = aws_x.y.z})"#), Value::Unknown);
+        assert_eq!(ev(r"jsonencode({a = aws_x.y.z})"), Value::Unknown);
         assert_eq!(
             ev(r#"jsondecode("{\"a\": [1, 2]}")"#),
             json(r#"{"a":[1,2]}"#)

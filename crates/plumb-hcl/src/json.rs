@@ -78,7 +78,7 @@ pub(crate) fn parse_json(text: &str, file: &Path) -> Result<Vec<Block>, HclError
     Ok(blocks)
 }
 
-/// serde_json appends " at line L column C"; the error names the place itself.
+/// `serde_json` appends " at line L column C"; the error names the place itself.
 fn strip_position(message: &str) -> &str {
     message
         .rfind(" at line ")

@@ -139,7 +139,10 @@ impl<'o> Loader<'o> {
                 source,
             })?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
+            // Terraform matches these suffixes exactly (`main.TF` is not loaded), and so does plumb.
+            #[allow(clippy::case_sensitive_file_extension_comparisons)]
+            let wanted = name.ends_with(".tf") || name.ends_with(".tf.json");
+            if !wanted {
                 continue;
             }
             if entry.path().is_dir() {
@@ -168,7 +171,7 @@ impl<'o> Loader<'o> {
                 continue;
             }
             let text = read_text(&file)?;
-            if name.ends_with(".json") {
+            if Path::new(&name).extension().is_some_and(|e| e == "json") {
                 blocks.extend(crate::json::parse_json(&text, &file)?);
             } else {
                 blocks.extend(crate::syntax::parse_hcl(&text, &file)?);
@@ -336,7 +339,7 @@ impl<'o> Loader<'o> {
         if !path.is_empty() || self.config.backend.is_some() {
             return;
         }
-        for b in block.body.blocks.iter() {
+        for b in &block.body.blocks {
             let kind = match b.ident.as_str() {
                 "backend" => b.labels.first().cloned().unwrap_or_default(),
                 "cloud" => "cloud".to_owned(),

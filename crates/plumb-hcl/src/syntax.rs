@@ -1,6 +1,7 @@
 //! One shape for both syntaxes: `.tf` (native HCL) and `.tf.json` files become the same blocks,
 //! so the loader has a single path from blocks to [`plumb_model::Configuration`].
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use hcl_edit::Span as _;
@@ -136,10 +137,10 @@ pub(crate) fn reference_text(expr: &Expression) -> String {
                         out.push_str(name.as_str());
                     }
                     TraversalOperator::LegacyIndex(i) => {
-                        out.push_str(&format!("[{}]", i.value()));
+                        let _ = write!(out, "[{}]", i.value());
                     }
                     TraversalOperator::Index(e) => {
-                        out.push_str(&format!("[{}]", e.to_string().trim()));
+                        let _ = write!(out, "[{}]", e.to_string().trim());
                     }
                     TraversalOperator::AttrSplat(_) => out.push_str(".*"),
                     TraversalOperator::FullSplat(_) => out.push_str("[*]"),

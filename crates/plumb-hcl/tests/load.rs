@@ -14,8 +14,7 @@ fn testdata(case: &str) -> PathBuf {
 }
 
 fn load(case: &str) -> Configuration {
-    load_config(&testdata(case), &LoadOptions::default())
-        .unwrap_or_else(|e| panic!("{case}: {e}"))
+    load_config(&testdata(case), &LoadOptions::default()).unwrap_or_else(|e| panic!("{case}: {e}"))
 }
 
 fn find<'a>(config: &'a Configuration, address: &str) -> &'a ConfigResource {
@@ -24,7 +23,11 @@ fn find<'a>(config: &'a Configuration, address: &str) -> &'a ConfigResource {
         .iter()
         .find(|r| r.address.to_string() == address)
         .unwrap_or_else(|| {
-            let all: Vec<String> = config.resources.iter().map(|r| r.address.to_string()).collect();
+            let all: Vec<String> = config
+                .resources
+                .iter()
+                .map(|r| r.address.to_string())
+                .collect();
             panic!("{address} not found among {all:?}")
         })
 }
@@ -62,7 +65,11 @@ fn block_locations_are_exact() {
         (file, r.location.line, r.location.column)
     };
     assert_eq!(at("aws_vpc.main"), ("main.tf".into(), 29, 1));
-    assert_eq!(at("aws_subnet.private"), ("main.tf".into(), 37, 3), "indented block");
+    assert_eq!(
+        at("aws_subnet.private"),
+        ("main.tf".into(), 37, 3),
+        "indented block"
+    );
     assert_eq!(at("aws_instance.web"), ("main.tf".into(), 48, 1));
     assert_eq!(at("data.aws_ami.ubuntu"), ("main.tf".into(), 86, 1));
     assert_eq!(at("aws_db_instance.db"), ("blocks.tf".into(), 18, 1));
@@ -73,7 +80,11 @@ fn block_locations_are_exact() {
         "the file is shown as root.join(relative)"
     );
     // Files are read in name order.
-    let files: Vec<&str> = config.resources.iter().map(|r| r.location.file.as_str()).collect();
+    let files: Vec<&str> = config
+        .resources
+        .iter()
+        .map(|r| r.location.file.as_str())
+        .collect();
     assert!(files.first().unwrap().ends_with("blocks.tf"), "{files:?}");
 }
 
@@ -94,13 +105,26 @@ fn attributes_are_evaluated_where_known() {
     let subnet = find(&config, "aws_subnet.private");
     assert_eq!(subnet.repetition, Repetition::Count(Value::int(2)));
     let attrs = &subnet.attributes;
-    assert_eq!(attrs.get("vpc_id"), Some(&Value::Unknown), "resource reference");
-    assert_eq!(attrs.get("cidr_block"), Some(&Value::Unknown), "count.index");
+    assert_eq!(
+        attrs.get("vpc_id"),
+        Some(&Value::Unknown),
+        "resource reference"
+    );
+    assert_eq!(
+        attrs.get("cidr_block"),
+        Some(&Value::Unknown),
+        "count.index"
+    );
     assert_eq!(
         attrs.get("tags"),
-        Some(&json(r#"{"Name": "plumb-auto-a-private", "Tier": "private"}"#))
+        Some(&json(
+            r#"{"Name": "plumb-auto-a-private", "Tier": "private"}"#
+        ))
     );
-    assert!(attrs.get("count").is_none(), "meta-arguments are not attributes");
+    assert!(
+        attrs.get("count").is_none(),
+        "meta-arguments are not attributes"
+    );
 
     let web = find(&config, "aws_instance.web");
     assert_eq!(web.repetition, Repetition::ForEach(json(r#"["a", "b"]"#)));
@@ -108,7 +132,11 @@ fn attributes_are_evaluated_where_known() {
     assert_eq!(web.depends_on, ["aws_vpc.main", "aws_subnet.private"]);
     let attrs = &web.attributes;
     assert_eq!(attrs.get("ami"), Some(&Value::Unknown));
-    assert_eq!(attrs.get("instance_type"), Some(&Value::from("t3.small")), "terraform.tfvars");
+    assert_eq!(
+        attrs.get("instance_type"),
+        Some(&Value::from("t3.small")),
+        "terraform.tfvars"
+    );
     assert_eq!(
         attrs.get("user_data"),
         Some(&Value::from("#!/bin/bash\necho plumb-auto-a\n"))
@@ -130,18 +158,27 @@ fn attributes_are_evaluated_where_known() {
     }
     assert_eq!(
         web.lifecycle.ignore_changes,
-        IgnoreChanges::Paths(vec![path("tags[\"Name\"]"), path("metadata_options[0].http_tokens")])
+        IgnoreChanges::Paths(vec![
+            path("tags[\"Name\"]"),
+            path("metadata_options[0].http_tokens")
+        ])
     );
     assert!(web.lifecycle.create_before_destroy);
     assert!(!web.lifecycle.prevent_destroy);
 
     let data = find(&config, "data.aws_ami.ubuntu");
     assert_eq!(data.address.mode, Mode::Data);
-    assert_eq!(data.attributes, json(r#"{"most_recent": true, "owners": ["099720109477"]}"#));
+    assert_eq!(
+        data.attributes,
+        json(r#"{"most_recent": true, "owners": ["099720109477"]}"#)
+    );
 
     let db = find(&config, "aws_db_instance.db");
     let password = db.attributes.get("password").unwrap();
-    assert!(password.is_sensitive(), "sensitive variables stay sensitive");
+    assert!(
+        password.is_sensitive(),
+        "sensitive variables stay sensitive"
+    );
     assert_eq!(password.unmarked(), &Value::from("hunter2"));
     assert_eq!(db.attributes.get("replicas"), Some(&Value::int(1)));
 }
@@ -156,7 +193,9 @@ fn providers_variables_and_other_blocks() {
     assert_eq!(default.region(), Some("us-east-1"));
     assert_eq!(
         default.default_tags(),
-        Some(&json(r#"{"Environment": "auto-a", "Owner": "auto-b", "Project": "plumb"}"#))
+        Some(&json(
+            r#"{"Environment": "auto-a", "Owner": "auto-b", "Project": "plumb"}"#
+        ))
     );
     let west = &config.providers[1];
     assert_eq!(west.alias.as_deref(), Some("west"));
@@ -165,16 +204,29 @@ fn providers_variables_and_other_blocks() {
 
     let env = config.variables.iter().find(|v| v.name == "env").unwrap();
     assert_eq!(env.default, None);
-    let password = config.variables.iter().find(|v| v.name == "db_password").unwrap();
+    let password = config
+        .variables
+        .iter()
+        .find(|v| v.name == "db_password")
+        .unwrap();
     assert!(password.sensitive);
     assert_eq!(password.default, Some(Value::from("hunter2")));
 
     assert_eq!(config.required_providers.len(), 1);
-    assert_eq!(config.required_providers[0].source.as_deref(), Some("hashicorp/aws"));
-    assert_eq!(config.required_providers[0].version.as_deref(), Some("~> 5.0"));
+    assert_eq!(
+        config.required_providers[0].source.as_deref(),
+        Some("hashicorp/aws")
+    );
+    assert_eq!(
+        config.required_providers[0].version.as_deref(),
+        Some("~> 5.0")
+    );
     let backend = config.backend.as_ref().unwrap();
     assert_eq!(backend.r#type, "s3");
-    assert_eq!(backend.attributes.get("bucket"), Some(&Value::from("state-bucket")));
+    assert_eq!(
+        backend.attributes.get("bucket"),
+        Some(&Value::from("state-bucket"))
+    );
 
     assert_eq!(config.imports.len(), 1);
     assert_eq!(config.imports[0].to, "aws_vpc.main");
@@ -192,7 +244,12 @@ fn tfvars_precedence_follows_terraform() {
     let env_of = |options: &LoadOptions| {
         let config = load_config(&root, options).unwrap();
         let vpc = find(&config, "aws_vpc.main");
-        vpc.attributes.get("tags").unwrap().get("Environment").cloned().unwrap()
+        vpc.attributes
+            .get("tags")
+            .unwrap()
+            .get("Environment")
+            .cloned()
+            .unwrap()
     };
     // terraform.tfvars < a.auto.tfvars.json: the auto file wins.
     assert_eq!(env_of(&LoadOptions::default()), Value::from("auto-a"));
@@ -219,7 +276,10 @@ fn tfvars_precedence_follows_terraform() {
     let db = find(&config, "aws_db_instance.db");
     assert_eq!(db.attributes.get("replicas"), Some(&Value::int(3)));
     let vpc = find(&config, "aws_vpc.main");
-    assert_eq!(vpc.attributes.get("cidr_block"), Some(&Value::from("10.9.0.0/16")));
+    assert_eq!(
+        vpc.attributes.get("cidr_block"),
+        Some(&Value::from("10.9.0.0/16"))
+    );
     assert_eq!(
         LoadOptions::parse_var("a=b=c").unwrap(),
         ("a".to_owned(), "b=c".to_owned())
@@ -239,9 +299,16 @@ fn local_modules_load_two_levels_deep_with_arguments() {
     let subnet = find(&config, "module.net.module.subnet.aws_subnet.this");
     assert_eq!(subnet.address.module, ["net", "subnet"]);
     let attrs = &subnet.attributes;
-    assert_eq!(attrs.get("vpc_id"), Some(&Value::Unknown), "output of a parent resource");
+    assert_eq!(
+        attrs.get("vpc_id"),
+        Some(&Value::Unknown),
+        "output of a parent resource"
+    );
     assert_eq!(attrs.get("cidr_block"), Some(&Value::from("10.10.1.0/24")));
-    assert_eq!(attrs.get("availability_zone"), Some(&Value::from("us-east-1a")));
+    assert_eq!(
+        attrs.get("availability_zone"),
+        Some(&Value::from("us-east-1a"))
+    );
     assert_eq!(attrs.get("tags"), Some(&json(r#"{"Name": "core-prod-a"}"#)));
     assert!(
         subnet.location.file.ends_with("modules/net/subnet/main.tf"),
@@ -256,7 +323,12 @@ fn local_modules_load_two_levels_deep_with_arguments() {
     let inner = config.modules.iter().find(|m| m.name == "subnet").unwrap();
     assert_eq!(inner.parent, ["net"]);
     assert!(inner.loaded);
-    assert!(config.variables.iter().any(|v| v.module == ["net", "subnet"] && v.name == "az"));
+    assert!(
+        config
+            .variables
+            .iter()
+            .any(|v| v.module == ["net", "subnet"] && v.name == "az")
+    );
 }
 
 #[test]
@@ -269,9 +341,20 @@ fn registry_and_git_modules_are_warnings_not_errors() {
     let git = config.modules.iter().find(|m| m.name == "git").unwrap();
     assert!(!git.loaded);
     assert_eq!(config.warnings.len(), 2, "{:?}", config.warnings);
-    assert!(config.warnings[0].contains("module.vpc"), "{}", config.warnings[0]);
-    assert!(config.warnings[1].contains("module.git"), "{}", config.warnings[1]);
-    assert_eq!(find(&config, "aws_s3_bucket.logs").attributes, json(r#"{"bucket": "logs-prod"}"#));
+    assert!(
+        config.warnings[0].contains("module.vpc"),
+        "{}",
+        config.warnings[0]
+    );
+    assert!(
+        config.warnings[1].contains("module.git"),
+        "{}",
+        config.warnings[1]
+    );
+    assert_eq!(
+        find(&config, "aws_s3_bucket.logs").attributes,
+        json(r#"{"bucket": "logs-prod"}"#)
+    );
 }
 
 #[test]
@@ -286,10 +369,18 @@ fn module_cycles_are_errors() {
 #[test]
 fn lifecycle_forms() {
     let config = load("lifecycle");
-    let ignore = |name: &str| find(&config, &format!("aws_instance.{name}")).lifecycle.ignore_changes.clone();
+    let ignore = |name: &str| {
+        find(&config, &format!("aws_instance.{name}"))
+            .lifecycle
+            .ignore_changes
+            .clone()
+    };
     assert_eq!(ignore("all"), IgnoreChanges::All);
     assert_eq!(ignore("legacy_all"), IgnoreChanges::All);
-    assert_eq!(ignore("legacy_strings"), IgnoreChanges::Paths(vec![path("tags"), path("ami")]));
+    assert_eq!(
+        ignore("legacy_strings"),
+        IgnoreChanges::Paths(vec![path("tags"), path("ami")])
+    );
     assert_eq!(ignore("none"), IgnoreChanges::None);
     let paths = find(&config, "aws_instance.paths");
     assert_eq!(
@@ -303,9 +394,19 @@ fn lifecycle_forms() {
     );
     assert_eq!(
         paths.lifecycle.ignore_changes.to_strings(),
-        ["tags.Name", "tags[\"Owner\"]", "metadata_options[0].http_tokens", "user_data"]
+        [
+            "tags.Name",
+            "tags[\"Owner\"]",
+            "metadata_options[0].http_tokens",
+            "user_data"
+        ]
     );
-    assert!(paths.lifecycle.ignore_changes.covers(&path("tags[\"Name\"]")));
+    assert!(
+        paths
+            .lifecycle
+            .ignore_changes
+            .covers(&path("tags[\"Name\"]"))
+    );
     assert!(paths.lifecycle.prevent_destroy);
     assert_eq!(
         paths.lifecycle.replace_triggered_by,
@@ -348,7 +449,10 @@ fn json_syntax_loads_like_native_syntax() {
     assert_eq!(config.providers[1].region(), Some("us-west-2"));
     assert_eq!(config.modules.len(), 1);
     assert!(!config.modules[0].loaded);
-    assert_eq!(config.required_providers[0].version.as_deref(), Some(">= 5.0"));
+    assert_eq!(
+        config.required_providers[0].version.as_deref(),
+        Some(">= 5.0")
+    );
     assert_eq!(config.backend.as_ref().unwrap().r#type, "local");
 }
 
@@ -356,7 +460,17 @@ fn json_syntax_loads_like_native_syntax() {
 fn syntax_errors_name_file_line_and_column() {
     let err = load_text("resource \"aws_vpc\" \"a\" {\n  cidr_block = \n}\n").unwrap_err();
     let text = err.to_string();
-    assert!(matches!(err, HclError::Syntax { line: 2, column: 16, .. }), "{text}");
+    assert!(
+        matches!(
+            err,
+            HclError::Syntax {
+                line: 2,
+                column: 16,
+                ..
+            }
+        ),
+        "{text}"
+    );
     assert!(text.contains("main.tf:2:16: invalid expression"), "{text}");
     assert!(!text.contains('\n'), "one line: {text}");
 
@@ -379,22 +493,44 @@ fn unreadable_inputs_are_one_line_errors() {
     let empty = tempfile::tempdir().unwrap();
     write(empty.path(), "README.md", "not terraform");
     let err = load_config(empty.path(), &LoadOptions::default()).unwrap_err();
-    assert!(err.to_string().ends_with(": no .tf or .tf.json files in this directory"), "{err}");
+    assert!(
+        err.to_string()
+            .ends_with(": no .tf or .tf.json files in this directory"),
+        "{err}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("main.tf"), b"resource \"a\" \"b\" { x = \"\xff\" }").unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        b"resource \"a\" \"b\" { x = \"\xff\" }",
+    )
+    .unwrap();
     let err = load_config(dir.path(), &LoadOptions::default()).unwrap_err();
     assert!(matches!(err, HclError::InvalidUtf8 { .. }), "{err}");
-    assert!(err.to_string().contains("main.tf: not valid UTF-8"), "{err}");
+    assert!(
+        err.to_string().contains("main.tf: not valid UTF-8"),
+        "{err}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "main.tf", "module \"m\" {\n  source = \"./nope\"\n}\n");
+    write(
+        dir.path(),
+        "main.tf",
+        "module \"m\" {\n  source = \"./nope\"\n}\n",
+    );
     let err = load_config(dir.path(), &LoadOptions::default()).unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("nope: no such directory (source of module.m)"), "{text}");
+    assert!(
+        text.contains("nope: no such directory (source of module.m)"),
+        "{text}"
+    );
 
     let err = load_text("resource \"only_type\" {\n}\n").unwrap_err();
-    assert!(err.to_string().contains("main.tf:1:1: a resource block needs two labels"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("main.tf:1:1: a resource block needs two labels"),
+        "{err}"
+    );
 
     let options = LoadOptions {
         vars: Vec::new(),
@@ -403,7 +539,11 @@ fn unreadable_inputs_are_one_line_errors() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "main.tf", "");
     let err = load_config(dir.path(), &options).unwrap_err();
-    assert!(err.to_string().starts_with("/no/such.tfvars: cannot read: "), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("/no/such.tfvars: cannot read: "),
+        "{err}"
+    );
 }
 
 #[test]
@@ -413,7 +553,10 @@ fn duplicate_addresses_name_both_locations() {
     write(dir.path(), "b.tf", "\n\nresource \"aws_vpc\" \"main\" {}\n");
     let err = load_config(dir.path(), &LoadOptions::default()).unwrap_err();
     let text = err.to_string();
-    assert!(text.starts_with("duplicate aws_vpc.main: declared at "), "{text}");
+    assert!(
+        text.starts_with("duplicate aws_vpc.main: declared at "),
+        "{text}"
+    );
     assert!(text.contains("a.tf:1:1 and at "), "{text}");
     assert!(text.ends_with("b.tf:3:1"), "{text}");
     // The same name in a resource and a data block is no duplicate.
@@ -437,6 +580,7 @@ fn hostile_input_does_not_panic() {
         "resource \"x\" \"y\" { v = -9223372036854775807 - 2 }",
         "resource \"x\" \"y\" { v = 9223372036854775807 * 9223372036854775807 }",
         "resource \"x\" \"y\" { v = cidrhost(\"::/0\", -1) }",
+        "resource \"x\" \"y\" { v = cidrsubnet(\"::/0\", 4294967295, 1) }",
         "variable { }",
         "provider {}",
         "module \"m\" {}",
@@ -444,6 +588,24 @@ fn hostile_input_does_not_panic() {
     for input in inputs {
         let _ = load_text(input);
     }
+    let deep = format!(
+        "locals {{ a = {}1{} }}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let _ = load_text(&deep);
+    let deep = format!(
+        "locals {{ a = {}1{} }}\n",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let _ = load_text(&deep);
+    let deep = format!(
+        "resource \"x\" \"y\" {}\n{}",
+        "b {\n".repeat(5000),
+        "}\n".repeat(5001)
+    );
+    let _ = load_text(&deep);
 }
 
 /// The real-world corpus: every folder with `.tf` files must load, and the number of `resource`
@@ -508,7 +670,11 @@ fn corpus_loads_with_the_expected_resource_counts() {
         checked += 1;
         blocks += expected;
     }
-    assert!(checked >= 10, "only {checked} corpus folders found under {}", corpus.display());
+    assert!(
+        checked >= 10,
+        "only {checked} corpus folders found under {}",
+        corpus.display()
+    );
     assert!(blocks > 0);
     eprintln!("corpus: {checked} folders/files, {blocks} resource blocks matched");
 }
@@ -531,7 +697,13 @@ fn count_resource_lines(file: &Path) -> usize {
 
 fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
@@ -539,7 +711,13 @@ fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
 
 fn sorted_files(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
