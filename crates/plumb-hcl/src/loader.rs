@@ -219,7 +219,8 @@ impl<'o> Loader<'o> {
             self.config.variables.push(Variable {
                 module: path.to_vec(),
                 name: d.name.clone(),
-                default: d.default.clone(),
+                // Reports may list variables: a sensitive default must never show.
+                default: d.default.clone().map(|v| mark(v, d.sensitive)),
                 sensitive: d.sensitive,
                 location: d.location.clone(),
             });
@@ -463,10 +464,15 @@ pub(crate) fn read_text(path: &Path) -> Result<String, HclError> {
         path: path.to_path_buf(),
         source,
     })?;
-    String::from_utf8(bytes).map_err(|e| HclError::InvalidUtf8 {
+    let mut text = String::from_utf8(bytes).map_err(|e| HclError::InvalidUtf8 {
         path: path.to_path_buf(),
         offset: e.utf8_error().valid_up_to(),
-    })
+    })?;
+    // Editors on Windows write a byte-order mark; Terraform ignores it and so must the parser.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// `.tfvars` (HCL, evaluated without variables) or `.tfvars.json`.

@@ -89,6 +89,21 @@ fn block_locations_are_exact() {
 }
 
 #[test]
+fn crlf_tabs_and_byte_order_marks_keep_locations_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "\u{feff}# comment\r\n\r\nresource \"a\" \"one\" {\r\n  x = 1\r\n}\r\n\t resource \"a\" \"two\" {}\r\n";
+    write(dir.path(), "main.tf", text);
+    let config = load_config(dir.path(), &LoadOptions::default()).unwrap();
+    let at = |a: &str| {
+        let r = find(&config, a);
+        (r.location.line, r.location.column)
+    };
+    assert_eq!(at("a.one"), (3, 1));
+    assert_eq!(at("a.two"), (6, 3), "a tab counts as one column");
+    assert_eq!(find(&config, "a.one").attributes, json(r#"{"x": 1}"#));
+}
+
+#[test]
 fn attributes_are_evaluated_where_known() {
     let config = load("basic");
     let vpc = find(&config, "aws_vpc.main");
@@ -210,7 +225,9 @@ fn providers_variables_and_other_blocks() {
         .find(|v| v.name == "db_password")
         .unwrap();
     assert!(password.sensitive);
-    assert_eq!(password.default, Some(Value::from("hunter2")));
+    let default = password.default.as_ref().unwrap();
+    assert!(default.is_sensitive(), "a sensitive default stays hidden");
+    assert_eq!(default.unmarked(), &Value::from("hunter2"));
 
     assert_eq!(config.required_providers.len(), 1);
     assert_eq!(
