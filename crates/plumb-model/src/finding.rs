@@ -103,11 +103,25 @@ pub struct PendingAttribute {
     pub config: Value,
 }
 
+/// What `terraform apply` would do about a pending code change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PendingAction {
+    /// A block with no instance in state.
+    Create,
+    /// Arguments that differ from state.
+    Update,
+    /// An instance in state whose block is gone from the code.
+    Delete,
+}
+
 /// A resource whose configuration differs from its state.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pending {
     pub workspace: String,
-    pub address: Address,
+    /// The instance address; for `create`, the block's address.
+    pub address: String,
+    pub action: PendingAction,
     pub attributes: Vec<PendingAttribute>,
     pub source: Option<SourceLocation>,
 }

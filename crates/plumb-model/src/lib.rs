@@ -17,8 +17,10 @@ pub use address::{Address, ConfigAddress, InstanceKey, Mode, ModuleStep};
 pub use config::{
     ConfigResource, Configuration, IgnoreChanges, Lifecycle, Repetition, SourceLocation,
 };
-pub use finding::{AttributeDiff, Finding, Ignored, Pending, Summary, Suppressed, Unverified};
-pub use observation::Observation;
+pub use finding::{
+    AttributeDiff, Finding, Ignored, Pending, PendingAction, Summary, Suppressed, Unverified,
+};
+pub use observation::{Observation, Scope};
 pub use path::{AttrPath, Segment};
 pub use severity::{Kind, Severity};
 pub use state::{

@@ -26,6 +26,28 @@ pub struct Observation {
     pub meta: BTreeMap<String, String>,
 }
 
+/// One (region, type) pair an adapter read completely: within it, absence means absent live.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Scope {
+    pub region: String,
+    pub r#type: String,
+}
+
+impl Scope {
+    pub fn new(region: impl Into<String>, r#type: impl Into<String>) -> Self {
+        Scope {
+            region: region.into(),
+            r#type: r#type.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} in {}", self.r#type, self.region)
+    }
+}
+
 /// Keys of [`Observation::meta`].
 pub mod meta {
     /// `"true"` for objects AWS creates by itself: the default VPC and its subnets, default

@@ -1,0 +1,99 @@
+//! How a state resource finds its live object: (region, type, id), where the type of an
+//! `aws_default_*` resource is its base type, and the "id" of a type whose Terraform id is
+//! synthetic is built from the attributes that identify the object.
+
+use plumb_model::Value;
+
+/// `aws_default_vpc` manages an `aws_vpc`: the adapter reports the object under the base type.
+pub fn base_type(resource_type: &str) -> &str {
+    match resource_type {
+        "aws_default_vpc" => "aws_vpc",
+        "aws_default_subnet" => "aws_subnet",
+        "aws_default_security_group" => "aws_security_group",
+        "aws_default_route_table" => "aws_route_table",
+        "aws_default_network_acl" => "aws_network_acl",
+        "aws_default_vpc_dhcp_options" => "aws_vpc_dhcp_options",
+        other => other,
+    }
+}
+
+fn text(attrs: &Value, key: &str) -> String {
+    match attrs.get(key).map(Value::unmarked) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::List(items)) => {
+            let mut parts: Vec<String> = items.iter().map(ToString::to_string).collect();
+            parts.sort();
+            parts.join(",")
+        }
+        _ => String::new(),
+    }
+}
+
+fn protocol(attrs: &Value, key: &str) -> String {
+    let raw = text(attrs, key);
+    crate::normalize::protocol_number(&raw).map_or(raw, str::to_owned)
+}
+
+/// The key a resource of `resource_type` is matched on. Types whose Terraform id is a hash of
+/// their settings (`sgrule-…`, `r-rtb-…`, `nacl-…`, `vai-…`) are matched on the attributes that
+/// identify the object, so that an adapter need not reproduce the provider's hash.
+pub fn match_key(resource_type: &str, id: &str, attrs: &Value) -> String {
+    let key = |parts: &[String]| format!("{resource_type}|{}", parts.join("|"));
+    match resource_type {
+        "aws_security_group_rule" => key(&[
+            text(attrs, "security_group_id"),
+            text(attrs, "type"),
+            protocol(attrs, "protocol"),
+            text(attrs, "from_port"),
+            text(attrs, "to_port"),
+            text(attrs, "cidr_blocks"),
+            text(attrs, "ipv6_cidr_blocks"),
+            text(attrs, "prefix_list_ids"),
+            text(attrs, "source_security_group_id"),
+            text(attrs, "self"),
+        ]),
+        "aws_route" => key(&[
+            text(attrs, "route_table_id"),
+            text(attrs, "destination_cidr_block"),
+            text(attrs, "destination_ipv6_cidr_block"),
+            text(attrs, "destination_prefix_list_id"),
+        ]),
+        "aws_network_acl_rule" => key(&[
+            text(attrs, "network_acl_id"),
+            text(attrs, "rule_number"),
+            text(attrs, "egress"),
+        ]),
+        "aws_volume_attachment" => key(&[
+            text(attrs, "volume_id"),
+            text(attrs, "instance_id"),
+            text(attrs, "device_name"),
+        ]),
+        _ => id.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_ids_match_on_identity() {
+        let state: Value = serde_json::from_str(
+            r#"{"id":"sgrule-123","security_group_id":"sg-1","type":"ingress","protocol":"tcp",
+                "from_port":22,"to_port":22,"cidr_blocks":["10.0.0.0/8","10.1.0.0/16"]}"#,
+        )
+        .unwrap();
+        let live: Value = serde_json::from_str(
+            r#"{"id":"whatever","security_group_id":"sg-1","type":"ingress","protocol":"6",
+                "from_port":22,"to_port":22,"cidr_blocks":["10.1.0.0/16","10.0.0.0/8"]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            match_key("aws_security_group_rule", "sgrule-123", &state),
+            match_key("aws_security_group_rule", "whatever", &live)
+        );
+        assert_eq!(match_key("aws_instance", "i-1", &state), "i-1");
+    }
+}
