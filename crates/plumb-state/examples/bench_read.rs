@@ -1,4 +1,4 @@
-//! Measures `read_state` against merely validating the same bytes with serde_json
+//! Measures `read_state` against merely validating the same bytes with `serde_json`
 //! (`IgnoredAny`), the floor any JSON reader has to pay.
 //!
 //! `cargo run --release -p plumb-state --example bench_read -- FILE [SCHEMA.json]`

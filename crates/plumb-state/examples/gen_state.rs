@@ -7,6 +7,7 @@
 
 #![recursion_limit = "512"]
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use serde_json::{Value as Json, json};
@@ -27,7 +28,7 @@ impl Rng {
     fn hex(&mut self, len: usize) -> String {
         let mut s = String::with_capacity(len);
         while s.len() < len {
-            s.push_str(&format!("{:016x}", self.next()));
+            let _ = write!(s, "{:016x}", self.next());
         }
         s.truncate(len);
         s
@@ -36,6 +37,9 @@ impl Rng {
         items[usize::try_from(self.below(items.len() as u64)).unwrap_or(0)]
     }
 }
+
+/// Builds one instance's attributes and its `sensitive_attributes`.
+type Builder = fn(&mut Rng, &str) -> (Json, Json);
 
 const AZS: &[&str] = &["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"];
 const TYPES: &[&str] = &["t3.micro", "t3.small", "t3.large", "m5.large", "c6i.xlarge"];
@@ -123,7 +127,7 @@ fn instance(rng: &mut Rng, name: &str) -> (Json, Json) {
 
 fn security_group(rng: &mut Rng, name: &str) -> (Json, Json) {
     let id = format!("sg-0{}", rng.hex(16));
-    let rules: Vec<Json> = (0..rng.below(6) + 1)
+    let rules: Vec<Json> = (0..=rng.below(6))
         .map(|_| {
             let port = *[22u64, 80, 443, 5432, 6379, 8080]
                 .get(usize::try_from(rng.below(6)).unwrap_or(0))
@@ -247,7 +251,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     while made < instances {
         block += 1;
         let module = modules[usize::try_from(block % modules.len() as u64).unwrap_or(0)];
-        let (r#type, build): (&str, fn(&mut Rng, &str) -> (Json, Json)) = match rng.below(10) {
+        let (r#type, build): (&str, Builder) = match rng.below(10) {
             0..=3 => ("aws_instance", instance),
             4..=5 => ("aws_security_group", security_group),
             6..=7 => ("aws_ebs_volume", ebs_volume),

@@ -25,6 +25,7 @@
 
 mod discover;
 mod error;
+mod fast;
 mod flatmap;
 mod marks;
 mod names;
@@ -58,7 +59,20 @@ pub fn parse_document(
     schemas: &ProviderSchemas,
 ) -> Result<Document, StateError> {
     let bytes = check_bytes(bytes, origin)?;
-    let top: RawTop = match serde_json::from_slice(bytes) {
+    // One UTF-8 check of the whole buffer is far cheaper than serde_json's check of each string.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(utf8) => {
+            let (line, column) = error::line_column(bytes, utf8.valid_up_to());
+            return Err(StateError::Json {
+                origin: origin.to_owned(),
+                line,
+                column,
+                message: "not valid UTF-8 text, so not a Terraform state".to_owned(),
+            });
+        }
+    };
+    let top: RawTop = match serde_json::from_str(text) {
         Ok(top) => top,
         Err(error) => return Err(explain_failure(bytes, origin, &error)),
     };
@@ -139,20 +153,13 @@ fn check_bytes<'a>(bytes: &'a [u8], origin: &str) -> Result<&'a [u8], StateError
             "a binary state from Terraform before 0.7; upgrade it with Terraform 0.6.16 or earlier first",
         ));
     }
-    if let Err(error) = std::str::from_utf8(bytes) {
-        let (line, column) = error::line_column(bytes, error.valid_up_to());
-        return Err(StateError::Json {
-            origin: origin.to_owned(),
-            line,
-            column,
-            message: "not valid UTF-8 text, so not a Terraform state".to_owned(),
-        });
-    }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     if first != Some(b'{') {
         // Valid JSON that is not an object is not a state; invalid JSON gets serde_json's
         // position below.
-        if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
+        if std::str::from_utf8(bytes).is_ok()
+            && let Ok(value) = serde_json::from_slice::<Value>(bytes)
+        {
             return Err(StateError::not_a_state(
                 origin,
                 format!("a JSON {}, not an object", json_kind(&value)),

@@ -15,10 +15,26 @@ pub(crate) fn schema_for<'a>(
     }
 }
 
+/// The schema to mark sensitive attributes with, or `None` when the type's schema has no
+/// sensitive attribute at all (most EC2 types): asked once per resource, not per instance.
+pub(crate) fn sensitive_schema<'a>(
+    schemas: &'a ProviderSchemas,
+    mode: Mode,
+    type_name: &str,
+) -> Option<&'a ResourceSchema> {
+    schema_for(schemas, mode, type_name).filter(|s| s.block.has_sensitive())
+}
+
 /// The one sensitivity rule: schema-sensitive attributes, then the state's own sensitive paths
 /// and the always-sensitive names (both by [`Resource::apply_sensitive_marks`]).
 pub(crate) fn mark_resource(resource: &mut Resource, schemas: &ProviderSchemas) {
-    if let Some(schema) = schema_for(schemas, resource.address.mode, &resource.address.r#type) {
+    let schema = sensitive_schema(schemas, resource.address.mode, &resource.address.r#type);
+    mark_resource_with(resource, schema);
+}
+
+/// [`mark_resource`] with the schema already looked up by [`sensitive_schema`].
+pub(crate) fn mark_resource_with(resource: &mut Resource, schema: Option<&ResourceSchema>) {
+    if let Some(schema) = schema {
         schema.block.mark_sensitive(&mut resource.attributes);
     }
     resource.apply_sensitive_marks(&[]);

@@ -502,7 +502,12 @@ fn discovery_finds_workspaces_in_order() {
     // A workspace's file named directly still belongs to its workspace.
     let direct = discover(&found[2].origin).unwrap();
     assert_eq!(direct[0].workspace, "prod");
-    let docs = load_states(&[arg.clone()], &schemas(), &mut std::io::empty()).unwrap();
+    let docs = load_states(
+        std::slice::from_ref(&arg),
+        &schemas(),
+        &mut std::io::empty(),
+    )
+    .unwrap();
     assert_eq!(docs.len(), 3);
     assert_eq!(docs[1].workspace, "dev");
     assert!(docs.iter().all(|d| d.resources.len() == 8));

@@ -8,6 +8,7 @@ use plumb_model::{
 use plumb_schema::ProviderSchemas;
 use serde::Deserialize;
 
+use crate::fast::FastValue;
 use crate::raw::{RawKey, RawMode, RawModulePath, RawOutput, RawProvider, RawTop};
 use crate::{flatmap, marks};
 
@@ -35,13 +36,13 @@ struct RawInstance {
     #[serde(default)]
     schema_version: Option<u64>,
     #[serde(default)]
-    attributes: Option<Value>,
+    attributes: Option<FastValue>,
     #[serde(default)]
     attributes_flat: Option<BTreeMap<String, String>>,
     #[serde(default)]
     sensitive_attributes: Option<Vec<RawSensitivePath>>,
     #[serde(default)]
-    identity: Option<Value>,
+    identity: Option<FastValue>,
     /// Terraform 0.12 wrote `depends_on` here before it became `dependencies`.
     #[serde(default, alias = "depends_on")]
     dependencies: Option<Vec<String>>,
@@ -122,9 +123,10 @@ pub(crate) fn convert(
     for raw in raw_resources {
         let mode = raw.mode.into();
         let schema = marks::schema_for(schemas, mode, &raw.r#type);
+        let sensitive = marks::sensitive_schema(schemas, mode, &raw.r#type);
         for instance in raw.instances {
             let attributes = match (instance.attributes, instance.attributes_flat) {
-                (Some(value), _) => value,
+                (Some(value), _) => value.0,
                 (None, Some(flat)) => flatmap::rebuild(&flat, schema.map(|s| &s.block)),
                 (None, None) => Value::Map(plumb_model::Map::new()),
             };
@@ -151,9 +153,9 @@ pub(crate) fn convert(
                     .map(|p| p.0)
                     .collect(),
                 dependencies: instance.dependencies.unwrap_or_default(),
-                identity: instance.identity,
+                identity: instance.identity.map(|v| v.0),
             };
-            marks::mark_resource(&mut resource, schemas);
+            marks::mark_resource_with(&mut resource, sensitive);
             resources.push(resource);
         }
     }
