@@ -128,12 +128,32 @@ fn resource_json<'a>(state: &'a StateDoc, r: &'a Resource) -> ResourceJson<'a> {
     }
 }
 
+/// Configuration blocks root module first, then by module, file and line: the order a reader
+/// of the code meets them.
+fn blocks_in_reading_order(config: &Configuration) -> Vec<&plumb_model::ConfigResource> {
+    let mut blocks: Vec<_> = config.resources.iter().collect();
+    blocks.sort_by(|a, b| {
+        (
+            a.address.module.len(),
+            &a.address.module,
+            &a.location.file,
+            a.location.line,
+        )
+            .cmp(&(
+                b.address.module.len(),
+                &b.address.module,
+                &b.location.file,
+                b.location.line,
+            ))
+    });
+    blocks
+}
+
 fn config_json(config: &Configuration) -> ConfigJson<'_> {
     ConfigJson {
         root: &config.root,
-        resources: config
-            .resources
-            .iter()
+        resources: blocks_in_reading_order(config)
+            .into_iter()
             .map(|r| ConfigResourceJson {
                 address: r.address.to_string(),
                 mode: r.address.mode.as_str(),
@@ -305,7 +325,7 @@ pub fn render_table(
             writeln!(out)?;
         }
         let mut blocks = options.table(&["CONFIG BLOCK", "LOCATION", "REPEAT", "IGNORE_CHANGES"]);
-        for r in &config.resources {
+        for r in blocks_in_reading_order(config) {
             blocks.add_row(vec![
                 r.address.to_string(),
                 format!("{}:{}", r.location.file, r.location.line),

@@ -1,0 +1,26 @@
+//! `plumb inspect`: show what was read, before anything is compared.
+
+use anyhow::Result;
+use plumb_report::inspect::{Inspection, render_json, render_table};
+
+use crate::cli::{Format, InspectArgs};
+use crate::{exit, inputs, output};
+
+pub fn run(args: &InspectArgs) -> Result<u8> {
+    let targets = output::targets(&args.output)?;
+    let (config_dir, state_paths) = inputs::resolve(&args.inputs)?;
+    let schemas = inputs::schemas(&args.inputs)?;
+    let states = inputs::states(&state_paths, &schemas)?;
+    let config = config_dir
+        .map(|dir| inputs::config(&dir, &args.inputs))
+        .transpose()?;
+    let inspection = Inspection {
+        states: &states,
+        config: config.as_ref(),
+    };
+    output::emit(&targets, |format, options, out| match format {
+        Format::Table => render_table(&inspection, out, options),
+        Format::Json => render_json(&inspection, out),
+    })?;
+    Ok(exit::OK)
+}

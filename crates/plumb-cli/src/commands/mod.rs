@@ -1,0 +1,13 @@
+//! One module per subcommand; each returns the exit code it earned.
+
+mod inspect;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Inspect(args) => inspect::run(&args),
+    }
+}

@@ -1,0 +1,92 @@
+//! Reading what a command was pointed at: schemas, states and the configuration. Every command
+//! reads its inputs here so that defaults and errors are the same everywhere.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use plumb_model::{Configuration, StateDoc};
+use plumb_schema::ProviderSchemas;
+
+use crate::cli::InputArgs;
+
+/// The shipped schema with the user's `--schema` files over it.
+pub fn schemas(args: &InputArgs) -> Result<ProviderSchemas> {
+    let mut schemas = plumb_schema::shipped();
+    for path in &args.schema {
+        schemas.merge(ProviderSchemas::load(path)?);
+    }
+    Ok(schemas)
+}
+
+fn has_tf_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.ends_with(".tf") || name.ends_with(".tf.json")
+        })
+    })
+}
+
+fn has_state(dir: &Path) -> bool {
+    dir.join("terraform.tfstate").is_file() || dir.join("terraform.tfstate.d").is_dir()
+}
+
+/// What to read when flags leave it open: the root module named by `--config` (or the current
+/// directory when it holds `.tf` files), and the state beside it when no `--state` is given,
+/// as Terraform itself would find a local state.
+pub fn resolve(args: &InputArgs) -> Result<(Option<PathBuf>, Vec<String>)> {
+    let config = match &args.config {
+        Some(dir) => {
+            if !dir.is_dir() {
+                bail!(
+                    "{}: --config must be a directory holding .tf files",
+                    dir.display()
+                );
+            }
+            Some(dir.clone())
+        }
+        None if args.state.is_empty() && has_tf_files(Path::new(".")) => Some(PathBuf::from(".")),
+        None => None,
+    };
+    let states = if args.state.is_empty() {
+        let dir = config.clone().unwrap_or_else(|| PathBuf::from("."));
+        if has_state(&dir) {
+            vec![dir.display().to_string()]
+        } else {
+            Vec::new()
+        }
+    } else {
+        args.state.clone()
+    };
+    if config.is_none() && states.is_empty() {
+        bail!(
+            "nothing to read: no .tf files or terraform.tfstate in the current directory; \
+             give --config DIR and/or --state FILE"
+        );
+    }
+    Ok((config, states))
+}
+
+pub fn states(paths: &[String], schemas: &ProviderSchemas) -> Result<Vec<StateDoc>> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut stdin = std::io::stdin().lock();
+    Ok(plumb_state::load_states(paths, schemas, &mut stdin)?)
+}
+
+pub fn config(dir: &Path, args: &InputArgs) -> Result<Configuration> {
+    let mut vars = Vec::with_capacity(args.vars.len());
+    for var in &args.vars {
+        let (name, value) = var
+            .split_once('=')
+            .with_context(|| format!("--var {var}: expected NAME=VALUE"))?;
+        vars.push((name.trim().to_owned(), value.to_owned()));
+    }
+    let options = plumb_hcl::LoadOptions {
+        vars,
+        var_files: args.var_files.clone(),
+    };
+    Ok(plumb_hcl::load_config(dir, &options)?)
+}
