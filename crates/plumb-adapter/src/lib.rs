@@ -10,26 +10,13 @@ mod snapshot;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use plumb_model::Observation;
+pub use plumb_model::{Observation, Scope};
 use serde::{Deserialize, Serialize};
 
 pub use snapshot::{SnapshotAdapter, SnapshotError, write_snapshot};
 
 /// The provider every built-in adapter speaks for.
 pub const AWS_PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
-
-/// One (region, type) pair that was read completely.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Scope {
-    pub region: String,
-    pub r#type: String,
-}
-
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} in {}", self.r#type, self.region)
-    }
-}
 
 /// What to read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

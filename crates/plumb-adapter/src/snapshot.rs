@@ -186,6 +186,11 @@ impl SnapshotAdapter {
         &self.origin
     }
 
+    /// The types the snapshot holds or says it scanned.
+    pub fn types(&self) -> impl Iterator<Item = &str> {
+        self.types.iter().map(String::as_str)
+    }
+
     /// The regions the snapshot covers: what a scan reads when no region is asked for.
     pub fn regions(&self) -> BTreeSet<&str> {
         self.scanned.iter().map(|s| s.region.as_str()).collect()

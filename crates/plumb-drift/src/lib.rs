@@ -3,11 +3,80 @@
 //!
 //! The engine is pure: no I/O, no network, no terminal. It takes observations (from whatever
 //! adapter) and returns findings, so every behaviour is tested with plain values.
+//!
+//! The steps, in order: match state resources to live objects on (region, type, id); compare
+//! each attribute with the provider schema (sets as sets); hand every difference to the
+//! normalizers, and to `suppressed[]` the ones they judge to be noise; set aside what
+//! `ignore_changes` or the policy ignores; classify the rest with the rule registry; report
+//! missing, unmanaged and not-checked resources; count, score and fingerprint.
 
 pub mod compare;
+mod engine;
 pub mod fingerprint;
 pub mod matching;
 pub mod normalize;
+mod pending;
 pub mod policy;
 pub mod region;
 pub mod rules;
+pub mod score;
+mod separate;
+
+use std::collections::BTreeSet;
+
+use plumb_model::{
+    Configuration, Finding, Ignored, Observation, Pending, Scope, StateDoc, Summary, Suppressed,
+    Unverified,
+};
+use plumb_schema::ProviderSchemas;
+
+pub use policy::Policy;
+
+/// What the adapters saw.
+#[derive(Clone, Copy, Debug)]
+pub struct LiveView<'a> {
+    pub observations: &'a [Observation],
+    /// (region, type) pairs read completely: within them, absence means absent.
+    pub scanned: &'a BTreeSet<Scope>,
+    /// Pairs whose read failed, with the error: their resources are `not_checked`.
+    pub failed: &'a [(Scope, String)],
+    /// Types no adapter reads.
+    pub unsupported_types: &'a BTreeSet<String>,
+    /// True when the reads listed everything in their scopes (not only managed ids), so that
+    /// unmanaged objects and coverage can be reported.
+    pub enumerated: bool,
+}
+
+/// One scan's inputs.
+#[derive(Clone, Copy, Debug)]
+pub struct ScanInput<'a> {
+    /// The workspace unmanaged objects are reported under.
+    pub workspace: &'a str,
+    /// Every state of the scan; a live object any of them manages is not unmanaged.
+    pub states: &'a [StateDoc],
+    pub config: Option<&'a Configuration>,
+    pub live: LiveView<'a>,
+    pub schemas: &'a ProviderSchemas,
+    pub policy: &'a Policy,
+    /// The region of resources that record none and whose provider sets none.
+    pub default_region: Option<&'a str>,
+}
+
+/// What a scan found, in the shape of the JSON report contract.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScanOutput {
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+    pub ignored: Vec<Ignored>,
+    pub pending: Vec<Pending>,
+    pub unverified: Vec<Unverified>,
+    /// Types compared generically, with no provider schema.
+    pub schemaless_types: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Runs one scan.
+pub fn scan(input: &ScanInput<'_>) -> ScanOutput {
+    engine::run(input)
+}

@@ -6,6 +6,7 @@
 //! output by accident.
 
 pub mod inspect;
+pub mod scan;
 mod table;
 
 pub use table::TableOptions;

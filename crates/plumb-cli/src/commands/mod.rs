@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns the exit code it earned.
 
 mod inspect;
+mod scan;
 
 use anyhow::Result;
 
@@ -9,5 +10,6 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Inspect(args) => inspect::run(&args),
+        Command::Scan(args) => scan::run(&args),
     }
 }

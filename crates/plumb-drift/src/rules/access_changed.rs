@@ -1,4 +1,4 @@
-use plumb_model::Severity;
+use plumb_model::{Kind, Severity};
 
 use super::{AttributeChange, Rule, RuleDoc};
 
@@ -26,6 +26,9 @@ impl Rule for AccessChanged {
         }
     }
     fn check_attribute(&self, change: &AttributeChange<'_>) -> Option<String> {
+        if change.kind != Kind::Changed {
+            return None;
+        }
         let relevant = matches!(
             change.resource_type,
             "aws_instance" | "aws_launch_template" | "aws_network_interface"

@@ -1,4 +1,4 @@
-use plumb_model::Severity;
+use plumb_model::{Kind, Severity};
 
 use super::{AttributeChange, Rule, RuleDoc};
 
@@ -25,6 +25,9 @@ impl Rule for AmiChanged {
         }
     }
     fn check_attribute(&self, change: &AttributeChange<'_>) -> Option<String> {
+        if change.kind != Kind::Changed {
+            return None;
+        }
         matches!(
             (change.resource_type, change.attribute()),
             ("aws_instance", "ami") | ("aws_launch_template", "image_id")

@@ -1,4 +1,4 @@
-use plumb_model::Severity;
+use plumb_model::{Kind, Severity};
 
 use super::{AttributeChange, Rule, RuleDoc};
 
@@ -29,6 +29,9 @@ impl Rule for AttributeChanged {
         true
     }
     fn check_attribute(&self, change: &AttributeChange<'_>) -> Option<String> {
+        if change.kind != Kind::Changed {
+            return None;
+        }
         let cosmetic = matches!(change.attribute(), "tags" | "tags_all" | "volume_tags")
             || change.leaf() == "description";
         (!cosmetic).then(|| format!("{} changed outside Terraform", change.path))

@@ -1,4 +1,4 @@
-use plumb_model::Severity;
+use plumb_model::{Kind, Severity};
 
 use super::{AttributeChange, Rule, RuleDoc};
 
@@ -38,6 +38,9 @@ impl Rule for ComputedByDesign {
         }
     }
     fn check_attribute(&self, change: &AttributeChange<'_>) -> Option<String> {
+        if change.kind != Kind::Changed {
+            return None;
+        }
         let attribute = change.attribute();
         if CHANGES_BY_DESIGN.contains(&(change.resource_type, attribute)) {
             return Some(format!("{attribute} changes by design (AWS sets it)"));

@@ -1,4 +1,4 @@
-use plumb_model::Severity;
+use plumb_model::{Kind, Severity};
 
 use super::{AttributeChange, Rule, RuleDoc};
 
@@ -27,6 +27,9 @@ impl Rule for DescriptionChanged {
         true
     }
     fn check_attribute(&self, change: &AttributeChange<'_>) -> Option<String> {
+        if change.kind != Kind::Changed {
+            return None;
+        }
         (change.leaf() == "description").then(|| "description edited".to_owned())
     }
 }

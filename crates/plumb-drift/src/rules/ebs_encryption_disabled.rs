@@ -1,4 +1,4 @@
-use plumb_model::Severity;
+use plumb_model::{Kind, Severity};
 
 use super::{AttributeChange, Rule, RuleDoc};
 
@@ -26,6 +26,9 @@ impl Rule for EbsEncryptionDisabled {
         }
     }
     fn check_attribute(&self, change: &AttributeChange<'_>) -> Option<String> {
+        if change.kind != Kind::Changed {
+            return None;
+        }
         let relevant = matches!(
             (change.resource_type, change.leaf()),
             ("aws_ebs_encryption_by_default", "enabled")

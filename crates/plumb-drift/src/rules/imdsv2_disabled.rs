@@ -1,4 +1,4 @@
-use plumb_model::Severity;
+use plumb_model::{Kind, Severity};
 
 use super::{AttributeChange, Rule, RuleDoc};
 
@@ -26,6 +26,9 @@ impl Rule for Imdsv2Disabled {
         }
     }
     fn check_attribute(&self, change: &AttributeChange<'_>) -> Option<String> {
+        if change.kind != Kind::Changed {
+            return None;
+        }
         if !matches!(change.resource_type, "aws_instance" | "aws_launch_template")
             || change.leaf() != "http_tokens"
         {

@@ -1,4 +1,4 @@
-use plumb_model::Severity;
+use plumb_model::{Kind, Severity};
 
 use super::{AttributeChange, Rule, RuleDoc};
 
@@ -25,6 +25,9 @@ impl Rule for PublicIpEnabled {
         }
     }
     fn check_attribute(&self, change: &AttributeChange<'_>) -> Option<String> {
+        if change.kind != Kind::Changed {
+            return None;
+        }
         let relevant = matches!(
             change.leaf(),
             "map_public_ip_on_launch" | "associate_public_ip_address"

@@ -1,4 +1,4 @@
-use plumb_model::Severity;
+use plumb_model::{Kind, Severity};
 
 use super::{AttributeChange, Rule, RuleDoc};
 
@@ -28,6 +28,9 @@ impl Rule for TagsChanged {
         true
     }
     fn check_attribute(&self, change: &AttributeChange<'_>) -> Option<String> {
+        if change.kind != Kind::Changed {
+            return None;
+        }
         matches!(change.attribute(), "tags" | "tags_all" | "volume_tags").then(|| {
             let key = change
                 .path

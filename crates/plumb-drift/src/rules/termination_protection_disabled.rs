@@ -1,4 +1,4 @@
-use plumb_model::Severity;
+use plumb_model::{Kind, Severity};
 
 use super::{AttributeChange, Rule, RuleDoc};
 
@@ -25,6 +25,9 @@ impl Rule for TerminationProtectionDisabled {
         }
     }
     fn check_attribute(&self, change: &AttributeChange<'_>) -> Option<String> {
+        if change.kind != Kind::Changed {
+            return None;
+        }
         (change.leaf() == "disable_api_termination"
             && change.state_bool() == Some(true)
             && change.live_bool() != Some(true))

@@ -1,4 +1,4 @@
-use plumb_model::Severity;
+use plumb_model::{Kind, Severity};
 
 use super::{AttributeChange, Rule, RuleDoc};
 
@@ -25,6 +25,9 @@ impl Rule for UserDataChanged {
         }
     }
     fn check_attribute(&self, change: &AttributeChange<'_>) -> Option<String> {
+        if change.kind != Kind::Changed {
+            return None;
+        }
         (matches!(change.resource_type, "aws_instance" | "aws_launch_template")
             && matches!(change.attribute(), "user_data" | "user_data_base64"))
         .then(|| "the boot script changed".to_owned())

@@ -1,0 +1,143 @@
+//! `plumb scan`: code, state and live compared; drift reported with an exit code CI can use.
+
+use std::collections::BTreeSet;
+
+use anyhow::{Result, bail};
+use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
+use plumb_drift::{LiveView, ScanInput, matching::base_type, region::resource_region};
+use plumb_model::{Scope, Severity};
+use plumb_report::scan::{ReadError, ScanReport, render_json, render_table};
+
+use crate::cli::{Format, ScanArgs};
+use crate::{exit, inputs, output};
+
+/// `scan` found drift at or above `--fail-on`.
+const DRIFT_FOUND: u8 = 2;
+
+pub fn run(args: &ScanArgs) -> Result<u8> {
+    let targets = output::targets(&args.output)?;
+    let (config_dir, state_paths) = inputs::resolve(&args.inputs)?;
+    let schemas = inputs::schemas(&args.inputs)?;
+    let states = inputs::states(&state_paths, &schemas)?;
+    let config = config_dir
+        .as_ref()
+        .map(|dir| inputs::config(dir, &args.inputs))
+        .transpose()?;
+    let policy = inputs::policy(args.policy.as_deref(), config_dir.as_deref())?;
+
+    let Some(snapshot) = &args.snapshot else {
+        bail!(
+            "no live source: pass --snapshot FILE (the AWS adapter is not part of this build yet)"
+        );
+    };
+    let snapshot = SnapshotAdapter::open(snapshot)?;
+    let mut registry = Registry::new();
+    registry.register(Box::new(snapshot.clone()));
+
+    // Every managed type in the states, and every type the adapters can list (for unmanaged).
+    let mut types: BTreeSet<String> = states
+        .iter()
+        .flat_map(plumb_model::StateDoc::managed)
+        .map(|r| base_type(&r.address.r#type).to_owned())
+        .collect();
+    types.extend(snapshot.types().map(str::to_owned));
+    let mut regions: BTreeSet<String> = args.region.iter().cloned().collect();
+    for state in &states {
+        for resource in state.managed() {
+            if let Some(region) = resource_region(resource, config.as_ref(), None) {
+                regions.insert(region.to_owned());
+            }
+        }
+    }
+    if let Some(config) = &config {
+        regions.extend(
+            config
+                .providers
+                .iter()
+                .filter_map(|p| p.region())
+                .map(str::to_owned),
+        );
+    }
+    let request = FetchRequest {
+        regions: regions.into_iter().collect(),
+        types: types.into_iter().collect(),
+        ids: None,
+        thorough: false,
+    };
+    let fetched = registry.fetch(&request)?;
+    let failed: Vec<(Scope, String)> = fetched
+        .failures
+        .iter()
+        .map(|f| (Scope::new(&f.region, &f.r#type), f.error.clone()))
+        .collect();
+
+    let workspace = match states.first() {
+        Some(first) if states.iter().all(|s| s.workspace == first.workspace) => {
+            first.workspace.clone()
+        }
+        _ => "default".to_owned(),
+    };
+    let default_region = if request.regions.len() == 1 {
+        request.regions.first().map(String::as_str)
+    } else {
+        None
+    };
+    let result = plumb_drift::scan(&ScanInput {
+        workspace: &workspace,
+        states: &states,
+        config: config.as_ref(),
+        live: LiveView {
+            observations: &fetched.observations,
+            scanned: &fetched.scanned,
+            failed: &failed,
+            unsupported_types: &fetched.unsupported_types,
+            enumerated: request.ids.is_none(),
+        },
+        schemas: &schemas,
+        policy: &policy,
+        default_region,
+    });
+
+    let errors: Vec<ReadError> = fetched
+        .failures
+        .iter()
+        .map(|f| ReadError {
+            region: f.region.clone(),
+            r#type: f.r#type.clone(),
+            error: f.error.clone(),
+        })
+        .collect();
+    let report = ScanReport {
+        summary: &result.summary,
+        findings: &result.findings,
+        suppressed: &result.suppressed,
+        ignored: &result.ignored,
+        pending: &result.pending,
+        unverified: &result.unverified,
+        errors: &errors,
+        schemaless_types: &result.schemaless_types,
+        warnings: &result.warnings,
+        stats: None,
+    };
+    output::emit(&targets, |format, options, out| match format {
+        Format::Table => render_table(&report, out, options),
+        Format::Json => render_json(&report, out),
+    })?;
+
+    if !errors.is_empty() && !args.allow_partial {
+        for error in &errors {
+            eprintln!(
+                "error: {} in {} could not be read: {}",
+                error.r#type, error.region, error.error
+            );
+        }
+        return Ok(exit::ERROR);
+    }
+    let drift = args.fail_on.threshold().is_some_and(|threshold| {
+        result.findings.iter().any(|f| {
+            f.severity
+                .is_some_and(|s| s > Severity::Benign && s >= threshold)
+        })
+    });
+    Ok(if drift { DRIFT_FOUND } else { exit::OK })
+}

@@ -1,0 +1,948 @@
+//! The scan: match, compare, normalize, classify, count.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use plumb_model::config::{ConfigResource, IgnoreChanges};
+use plumb_model::finding::{BySeverity, Related};
+use plumb_model::observation::meta;
+use plumb_model::state::ALWAYS_SENSITIVE_ATTRIBUTES;
+use plumb_model::{
+    AttrPath, AttributeDiff, Configuration, Finding, Ignored, Kind, Observation, Resource, Scope,
+    Severity, StateDoc, Status, Summary, Suppressed, Unverified, Value,
+};
+use plumb_schema::{ProviderSchemas, ResourceSchema};
+
+use crate::compare::{Difference, Outcome, as_map, compare};
+use crate::matching::{base_type, match_key};
+use crate::pending::pending_changes;
+use crate::policy::Policy;
+use crate::region::resource_region;
+use crate::rules::{self, AttributeChange, ResourceEvent, Rule};
+use crate::separate::SeparatelyManaged;
+use crate::{ScanInput, ScanOutput, fingerprint, score};
+
+/// Attributes never compared: they identify the object (matched already) or exist only in
+/// configuration.
+const NOT_COMPARED: &[&str] = &["id", "timeouts"];
+
+/// Tags that say another system manages an object (it is not "unmanaged").
+const MANAGED_ELSEWHERE_TAGS: &[(&str, &str)] = &[
+    ("aws:autoscaling:groupName", "autoscaling"),
+    ("aws:cloudformation:stack-name", "cloudformation"),
+    ("eks:cluster-name", "eks"),
+    ("karpenter.sh/nodepool", "karpenter"),
+    ("karpenter.sh/provisioner-name", "karpenter"),
+    ("aws:backup:source-resource", "backup"),
+    ("aws:dlm:lifecycle-policy-id", "dlm"),
+    ("aws:ec2launchtemplate:id", "launch-template"),
+];
+
+/// Why an unmatched live object is not reported as unmanaged, or `None` when it is.
+fn not_unmanaged(observation: &Observation) -> Option<&'static str> {
+    if observation
+        .meta
+        .get(meta::DEFAULT)
+        .is_some_and(|v| v == "true")
+    {
+        return Some("default");
+    }
+    if observation.meta.contains_key(meta::OWNER) {
+        return Some("owned");
+    }
+    if observation.meta.contains_key(meta::MANAGED_BY) {
+        return Some("elsewhere");
+    }
+    let tags = observation
+        .attributes
+        .get("tags_all")
+        .or_else(|| observation.attributes.get("tags"))
+        .and_then(Value::as_map);
+    let by_tag = tags.is_some_and(|tags| {
+        tags.keys().any(|k| {
+            MANAGED_ELSEWHERE_TAGS.iter().any(|(tag, _)| k == *tag)
+                || k.starts_with("kubernetes.io/cluster/")
+        })
+    });
+    by_tag.then_some("elsewhere")
+}
+
+struct Verdict {
+    rule: &'static str,
+    severity: Severity,
+    reason: String,
+}
+
+/// The most severe specific verdict, else the most severe fallback.
+fn choose(verdicts: Vec<(bool, Verdict)>) -> Option<Verdict> {
+    let (specific, fallback): (Vec<_>, Vec<_>) = verdicts
+        .into_iter()
+        .partition(|(is_fallback, _)| !is_fallback);
+    let pick = |list: Vec<(bool, Verdict)>| {
+        list.into_iter()
+            .map(|(_, v)| v)
+            .reduce(|best, v| if v.severity > best.severity { v } else { best })
+    };
+    pick(specific).or_else(|| pick(fallback))
+}
+
+fn classify_attribute(policy: &Policy, change: &AttributeChange<'_>) -> Option<Verdict> {
+    let verdicts = rules::registry()
+        .iter()
+        .filter_map(|rule| {
+            let reason = rule.check_attribute(change)?;
+            let severity = policy.severity(
+                rule.id(),
+                change.resource_type,
+                Some(change.path),
+                rule.severity(),
+            );
+            Some((
+                rule.fallback(),
+                Verdict {
+                    rule: rule.id(),
+                    severity,
+                    reason,
+                },
+            ))
+        })
+        .collect();
+    choose(verdicts)
+}
+
+fn classify_resource(policy: &Policy, event: &ResourceEvent<'_>) -> Option<Verdict> {
+    let verdicts = rules::registry()
+        .iter()
+        .filter_map(|rule: &&dyn Rule| {
+            let reason = rule.check_resource(event)?;
+            let severity = policy.severity(rule.id(), event.resource_type, None, rule.severity());
+            Some((
+                rule.fallback(),
+                Verdict {
+                    rule: rule.id(),
+                    severity,
+                    reason,
+                },
+            ))
+        })
+        .collect();
+    choose(verdicts)
+}
+
+/// Whether the value at `path` may be shown: not when the schema, the state's own marks or the
+/// always-sensitive names say otherwise.
+fn is_sensitive(
+    schema: Option<&ResourceSchema>,
+    state: Option<&Value>,
+    live: Option<&Value>,
+    path: &AttrPath,
+) -> bool {
+    if path
+        .top()
+        .is_some_and(|t| ALWAYS_SENSITIVE_ATTRIBUTES.contains(&t))
+    {
+        return true;
+    }
+    let marked = |root: Option<&Value>| {
+        root.is_some_and(|root| {
+            (1..=path.len()).any(|n| {
+                root.get_path(&AttrPath(path.segments()[..n].to_vec()))
+                    .is_some_and(|v| v.is_sensitive() || v.contains_sensitive())
+            })
+        })
+    };
+    let by_schema = schema.is_some_and(|s| {
+        (1..=path.len()).any(|n| {
+            s.node(&AttrPath(path.segments()[..n].to_vec()))
+                .is_some_and(|n| n.is_sensitive())
+        })
+    });
+    by_schema || marked(state) || marked(live)
+}
+
+fn shown(value: Option<Value>, sensitive: bool) -> Option<Value> {
+    match value {
+        Some(v) if sensitive => Some(Value::Sensitive(Box::new(v))),
+        other => other,
+    }
+}
+
+/// Everything the engine keeps across resources while it scans one input.
+struct Scan<'a> {
+    input: &'a ScanInput<'a>,
+    separately_managed: SeparatelyManaged,
+    findings: Vec<Finding>,
+    suppressed: Vec<Suppressed>,
+    ignored: Vec<Ignored>,
+    unverified: BTreeMap<(String, AttrPath, String), usize>,
+    schemaless: BTreeSet<String>,
+    summary: Summary,
+}
+
+/// The parts of a resource every record about it repeats.
+struct Subject<'a> {
+    workspace: &'a str,
+    address: Option<&'a plumb_model::Address>,
+    resource_type: &'a str,
+    id: Option<&'a str>,
+    region: Option<&'a str>,
+}
+
+impl Subject<'_> {
+    fn address_text(&self) -> Option<String> {
+        self.address.map(ToString::to_string)
+    }
+
+    fn fingerprint(&self, kind: Kind) -> String {
+        let subject = self
+            .address_text()
+            .unwrap_or_else(|| format!("{}:{}", self.resource_type, self.id.unwrap_or_default()));
+        fingerprint::finding(self.workspace, &subject, kind.as_str())
+    }
+
+    fn finding(&self, kind: Kind, severity: Option<Severity>, reason: String) -> Finding {
+        Finding {
+            fingerprint: self.fingerprint(kind),
+            workspace: self.workspace.to_owned(),
+            address: self.address.cloned(),
+            r#type: self.resource_type.to_owned(),
+            id: self.id.map(str::to_owned),
+            region: self.region.map(str::to_owned),
+            kind,
+            severity,
+            rules: Vec::new(),
+            reason,
+            attributes: Vec::new(),
+            source: None,
+            related: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Scan<'a> {
+    fn schema(&mut self, resource_type: &str) -> Option<&'a ResourceSchema> {
+        let schema = self.input.schemas.resource(resource_type);
+        if schema.is_none() {
+            self.schemaless.insert(resource_type.to_owned());
+        }
+        schema
+    }
+
+    fn config_for(&self, resource: &Resource) -> Option<&'a ConfigResource> {
+        self.input
+            .config
+            .and_then(|c: &Configuration| c.resource(&resource.address.config_address()))
+    }
+
+    fn suppress(
+        &mut self,
+        subject: &Subject<'_>,
+        path: AttrPath,
+        state: Option<Value>,
+        live: Option<Value>,
+        rule: &str,
+        reason: &str,
+    ) {
+        self.suppressed.push(Suppressed {
+            workspace: subject.workspace.to_owned(),
+            address: subject.address.cloned(),
+            r#type: subject.resource_type.to_owned(),
+            id: subject.id.map(str::to_owned),
+            path,
+            state,
+            live,
+            rule: rule.to_owned(),
+            reason: reason.to_owned(),
+        });
+    }
+
+    fn ignore(&mut self, subject: &Subject<'_>, path: Option<AttrPath>, by: &str, reason: &str) {
+        self.ignored.push(Ignored {
+            workspace: subject.workspace.to_owned(),
+            address: subject.address.cloned(),
+            r#type: subject.resource_type.to_owned(),
+            id: subject.id.map(str::to_owned),
+            path,
+            by: by.to_owned(),
+            reason: reason.to_owned(),
+        });
+    }
+
+    /// The differences between a managed resource and its live object, each classified; benign
+    /// ones and ignored ones are recorded on the side.
+    fn compare_resource(
+        &mut self,
+        subject: &Subject<'_>,
+        resource: &Resource,
+        observation: &Observation,
+        config: Option<&ConfigResource>,
+    ) -> Vec<AttributeDiff> {
+        let schema = self.schema(&resource.address.r#type);
+        let state = &resource.attributes;
+        let live = &observation.attributes;
+        let empty = plumb_model::Map::new();
+        let state_map = state.as_map().unwrap_or(&empty);
+        let live_map = live.as_map().unwrap_or(&empty);
+        let keys: BTreeSet<&str> = state_map.keys().chain(live_map.keys()).collect();
+        let ignore_changes = config.map(|c| &c.lifecycle.ignore_changes);
+        let mut differences: Vec<Difference> = Vec::new();
+
+        for unread in &observation.unread {
+            *self
+                .unverified
+                .entry((
+                    subject.resource_type.to_owned(),
+                    unread.clone(),
+                    "not read live".to_owned(),
+                ))
+                .or_default() += 1;
+        }
+        let unread_top: BTreeSet<&str> = observation
+            .unread
+            .iter()
+            .filter_map(AttrPath::top)
+            .collect();
+
+        for key in keys {
+            if NOT_COMPARED.contains(&key)
+                || unread_top.contains(key)
+                || key == "tags"
+                || key == "tags_all"
+            {
+                continue;
+            }
+            let path = AttrPath::attr(key);
+            let (Some(s), Some(l)) = (state_map.get(key), live_map.get(key)) else {
+                // Present on one side only: a provider version that adds or drops it.
+                let (s, l) = (state_map.get(key), live_map.get(key));
+                if !s.or(l).is_some_and(Value::is_empty_like) {
+                    self.suppress(
+                        subject,
+                        path,
+                        s.cloned(),
+                        l.cloned(),
+                        "schema-version",
+                        "the attribute exists in one provider version only",
+                    );
+                }
+                continue;
+            };
+            let (s, l) =
+                self.separately_managed
+                    .filter(&resource.address.r#type, subject.id, key, s, l);
+            match compare(schema, &resource.address.r#type, &path, &s, &l) {
+                Outcome::Equal => {}
+                Outcome::Noise { rule, reason } => {
+                    let sensitive = is_sensitive(schema, Some(state), Some(live), &path);
+                    self.suppress(
+                        subject,
+                        path,
+                        shown(Some(s), sensitive),
+                        shown(Some(l), sensitive),
+                        rule,
+                        reason,
+                    );
+                }
+                Outcome::Different(found) => differences.extend(found),
+            }
+        }
+        self.compare_tags(subject, state, live, &mut differences);
+
+        let mut diffs = Vec::new();
+        let finding_fingerprint = subject.fingerprint(Kind::Changed);
+        for difference in differences {
+            if let Some(ignore_changes) = ignore_changes
+                && ignore_changes.covers(&difference.path)
+            {
+                let by = match ignore_changes {
+                    IgnoreChanges::All => "ignore_changes = all".to_owned(),
+                    _ => format!("ignore_changes ({})", difference.path),
+                };
+                self.ignore(
+                    subject,
+                    Some(difference.path),
+                    &by,
+                    "lifecycle.ignore_changes in the configuration",
+                );
+                continue;
+            }
+            if let Some(rule) = self.input.policy.ignores_path(
+                subject.address_text().as_deref(),
+                subject.resource_type,
+                subject.id,
+                &difference.path,
+            ) {
+                let (origin, reason) = (rule.origin.clone(), rule.reason.clone());
+                self.ignore(
+                    subject,
+                    Some(difference.path),
+                    &format!("policy ({origin})"),
+                    &reason,
+                );
+                continue;
+            }
+            let computed_only = schema
+                .and_then(|s| s.node(&difference.path))
+                .is_some_and(|n| n.is_computed_only());
+            let change = AttributeChange {
+                resource_type: &resource.address.r#type,
+                kind: Kind::Changed,
+                path: &difference.path,
+                state: difference.state.as_ref(),
+                live: difference.live.as_ref(),
+                added: &difference.added,
+                removed: &difference.removed,
+                resource_state: Some(state),
+                resource_live: Some(live),
+                computed_only,
+            };
+            let Some(verdict) = classify_attribute(self.input.policy, &change) else {
+                continue;
+            };
+            let sensitive = is_sensitive(schema, Some(state), Some(live), &difference.path);
+            if verdict.severity == Severity::Benign {
+                self.suppress(
+                    subject,
+                    difference.path,
+                    shown(difference.state, sensitive),
+                    shown(difference.live, sensitive),
+                    verdict.rule,
+                    &verdict.reason,
+                );
+                continue;
+            }
+            let config_value = config
+                .and_then(|c| c.attributes.get_path(&difference.path))
+                .filter(|v| !v.is_null() && !v.contains_unknown())
+                .cloned();
+            let path_text = difference.path.to_string();
+            diffs.push(AttributeDiff {
+                fingerprint: fingerprint::attribute(&finding_fingerprint, &path_text, verdict.rule),
+                path: difference.path,
+                state: shown(difference.state, sensitive),
+                live: shown(difference.live, sensitive),
+                config: shown(config_value, sensitive),
+                added: difference
+                    .added
+                    .into_iter()
+                    .map(|v| shown(Some(v), sensitive).unwrap_or_default())
+                    .collect(),
+                removed: difference
+                    .removed
+                    .into_iter()
+                    .map(|v| shown(Some(v), sensitive).unwrap_or_default())
+                    .collect(),
+                severity: verdict.severity,
+                rule: verdict.rule.to_owned(),
+                reason: verdict.reason,
+            });
+        }
+        diffs
+    }
+
+    /// Tags are compared once, on the effective map (`tags_all`, which includes the provider's
+    /// `default_tags`), and reported per key as `tags["Key"]`.
+    fn compare_tags(
+        &mut self,
+        subject: &Subject<'_>,
+        state: &Value,
+        live: &Value,
+        out: &mut Vec<Difference>,
+    ) {
+        let effective = |v: &Value| {
+            let all = v.get("tags_all").filter(|t| !t.is_null());
+            crate::compare::unmarked(&Value::Map(as_map(all.or_else(|| v.get("tags")))))
+        };
+        let (s, l) = (effective(state), effective(live));
+        let (s, l) = (as_map(Some(&s)), as_map(Some(&l)));
+        if s == l {
+            for key in ["tags", "tags_all"] {
+                let (a, b) = (state.get(key), live.get(key));
+                if let (Some(a), Some(b)) = (a, b)
+                    && a != b
+                    && !(a.is_empty_like() && b.is_empty_like())
+                {
+                    self.suppress(
+                        subject,
+                        AttrPath::attr(key),
+                        Some(a.clone()),
+                        Some(b.clone()),
+                        "tags-effective",
+                        "the effective tags are the same; only their split between tags and default_tags differs",
+                    );
+                }
+            }
+            return;
+        }
+        let keys: BTreeSet<&str> = s.keys().chain(l.keys()).collect();
+        for key in keys {
+            let (a, b) = (s.get(key), l.get(key));
+            if a != b {
+                out.push(Difference {
+                    path: AttrPath::attr("tags").child_key(key),
+                    state: a.cloned(),
+                    live: b.cloned(),
+                    added: Vec::new(),
+                    removed: Vec::new(),
+                });
+            }
+        }
+    }
+}
+
+fn summarize_reason(diffs: &[AttributeDiff]) -> String {
+    let Some(top) = diffs.iter().max_by_key(|d| d.severity) else {
+        return String::new();
+    };
+    match diffs.len() {
+        1 => top.reason.clone(),
+        n => format!(
+            "{} (and {} more difference{})",
+            top.reason,
+            n - 1,
+            if n == 2 { "" } else { "s" }
+        ),
+    }
+}
+
+/// Runs the scan.
+pub fn run(input: &ScanInput<'_>) -> ScanOutput {
+    let mut scan = Scan {
+        input,
+        separately_managed: SeparatelyManaged::from_states(input.states),
+        findings: Vec::new(),
+        suppressed: Vec::new(),
+        ignored: Vec::new(),
+        unverified: BTreeMap::new(),
+        schemaless: BTreeSet::new(),
+        summary: Summary::default(),
+    };
+
+    // Live objects by (region, base type, match key).
+    let mut live_index: HashMap<(&str, &str, String), usize> =
+        HashMap::with_capacity(input.live.observations.len());
+    for (i, o) in input.live.observations.iter().enumerate() {
+        live_index.insert(
+            (
+                o.region.as_str(),
+                o.r#type.as_str(),
+                match_key(&o.r#type, &o.id, &o.attributes),
+            ),
+            i,
+        );
+    }
+    let mut matched = vec![false; input.live.observations.len()];
+    let failures: HashMap<&Scope, &str> = input
+        .live
+        .failed
+        .iter()
+        .map(|(s, e)| (s, e.as_str()))
+        .collect();
+    let mut missing_findings: Vec<usize> = Vec::new();
+
+    for state in input.states {
+        for resource in state.resources.iter().filter(|r| r.is_managed()) {
+            scan_resource(
+                &mut scan,
+                state,
+                resource,
+                &live_index,
+                &mut matched,
+                &failures,
+                &mut missing_findings,
+            );
+        }
+    }
+
+    // Unmanaged: live objects of scanned scopes that no state matched.
+    let mut unmanaged_findings = Vec::new();
+    let mut enumerated = 0usize;
+    for (i, observation) in input.live.observations.iter().enumerate() {
+        if let Some(why) = not_unmanaged(observation) {
+            if why == "elsewhere" && !matched[i] {
+                scan.summary.managed_elsewhere += 1;
+            }
+            continue;
+        }
+        enumerated += 1;
+        if matched[i] {
+            continue;
+        }
+        let subject = Subject {
+            workspace: input.workspace,
+            address: None,
+            resource_type: &observation.r#type,
+            id: Some(&observation.id),
+            region: Some(&observation.region),
+        };
+        if let Some(rule) =
+            input
+                .policy
+                .ignores_resource(None, &observation.r#type, Some(&observation.id))
+        {
+            let (origin, reason) = (rule.origin.clone(), rule.reason.clone());
+            scan.ignore(&subject, None, &format!("policy ({origin})"), &reason);
+            continue;
+        }
+        let finding = unmanaged_finding(&mut scan, &subject, observation);
+        unmanaged_findings.push(scan.findings.len());
+        scan.findings.push(finding);
+    }
+    link_replacements(
+        &mut scan.findings,
+        &missing_findings,
+        &unmanaged_findings,
+        input,
+    );
+
+    let pending = input
+        .config
+        .map(|config| pending_changes(input, config))
+        .unwrap_or_default();
+
+    finish(scan, pending, enumerated)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scan_resource<'a>(
+    scan: &mut Scan<'a>,
+    state: &'a StateDoc,
+    resource: &'a Resource,
+    live_index: &HashMap<(&str, &str, String), usize>,
+    matched: &mut [bool],
+    failures: &HashMap<&Scope, &str>,
+    missing_findings: &mut Vec<usize>,
+) {
+    let input = scan.input;
+    let resource_type = resource.address.r#type.as_str();
+    let region = resource_region(resource, input.config, input.default_region);
+    let subject = Subject {
+        workspace: &state.workspace,
+        address: Some(&resource.address),
+        resource_type,
+        id: resource.id(),
+        region,
+    };
+    let config = scan.config_for(resource);
+    let source = config.map(|c| c.location.clone());
+    let push = |scan: &mut Scan<'_>, mut finding: Finding| {
+        finding.source.clone_from(&source);
+        scan.findings.push(finding);
+    };
+
+    if resource.deposed.is_some() {
+        scan.summary.deposed += 1;
+        let reason =
+            "a deposed object left by create_before_destroy; the next apply destroys it".to_owned();
+        push(
+            scan,
+            subject.finding(Kind::Deposed, Some(Severity::Benign), reason),
+        );
+        return;
+    }
+    scan.summary.managed += 1;
+    if resource.status == Status::Tainted {
+        scan.summary.tainted += 1;
+        let reason = "tainted: the next apply replaces it".to_owned();
+        push(
+            scan,
+            subject.finding(Kind::Tainted, Some(Severity::Benign), reason),
+        );
+        return;
+    }
+    if let Some(rule) =
+        input
+            .policy
+            .ignores_resource(subject.address_text().as_deref(), resource_type, subject.id)
+    {
+        let (origin, reason) = (rule.origin.clone(), rule.reason.clone());
+        scan.ignore(&subject, None, &format!("policy ({origin})"), &reason);
+        return;
+    }
+    if config.is_some_and(|c| c.lifecycle.ignore_changes == IgnoreChanges::All) {
+        // Still checked for existence below; attribute differences are ignored one by one.
+    }
+    let base = base_type(resource_type);
+    let Some(region) = region else {
+        scan.summary.not_checked += 1;
+        let reason =
+            "its region is unknown: no region attribute, ARN, zone or provider region".to_owned();
+        push(scan, subject.finding(Kind::NotChecked, None, reason));
+        return;
+    };
+    let scope = Scope::new(region, base);
+    if !input.live.scanned.contains(&scope) {
+        scan.summary.not_checked += 1;
+        let reason = match failures.get(&scope) {
+            Some(error) => format!("{base} in {region} could not be read: {error}"),
+            None if input.live.unsupported_types.contains(base) => {
+                format!("no adapter reads {base}")
+            }
+            None => format!("{base} in {region} was not scanned"),
+        };
+        push(scan, subject.finding(Kind::NotChecked, None, reason));
+        return;
+    }
+    let key = match_key(base, subject.id.unwrap_or_default(), &resource.attributes);
+    let Some(&index) = live_index.get(&(region, base, key)) else {
+        let event = ResourceEvent {
+            resource_type,
+            kind: Kind::Missing,
+            attributes: &resource.attributes,
+        };
+        let verdict = classify_resource(input.policy, &event).unwrap_or(Verdict {
+            rule: "aws-resource-missing",
+            severity: Severity::High,
+            reason: "deleted outside Terraform".to_owned(),
+        });
+        scan.summary.missing += 1;
+        let mut finding = subject.finding(Kind::Missing, Some(verdict.severity), verdict.reason);
+        finding.rules.push(verdict.rule.to_owned());
+        missing_findings.push(scan.findings.len());
+        push(scan, finding);
+        return;
+    };
+    matched[index] = true;
+    let observation = &input.live.observations[index];
+    let diffs = scan.compare_resource(&subject, resource, observation, config);
+    if diffs.is_empty() {
+        scan.summary.in_sync += 1;
+        return;
+    }
+    scan.summary.drifted += 1;
+    let severity = diffs.iter().map(|d| d.severity).max();
+    let mut finding = subject.finding(Kind::Changed, severity, summarize_reason(&diffs));
+    let mut fired: Vec<String> = diffs.iter().map(|d| d.rule.clone()).collect();
+    fired.sort();
+    fired.dedup();
+    finding.rules = fired;
+    finding.attributes = diffs;
+    push(scan, finding);
+}
+
+fn unmanaged_finding(
+    scan: &mut Scan<'_>,
+    subject: &Subject<'_>,
+    observation: &Observation,
+) -> Finding {
+    let policy = scan.input.policy;
+    let event = ResourceEvent {
+        resource_type: &observation.r#type,
+        kind: Kind::Unmanaged,
+        attributes: &observation.attributes,
+    };
+    let resource_verdict = classify_resource(policy, &event).unwrap_or(Verdict {
+        rule: "aws-unmanaged-resource",
+        severity: Severity::Medium,
+        reason: "exists live but no state manages it".to_owned(),
+    });
+    let mut finding = subject.finding(
+        Kind::Unmanaged,
+        Some(resource_verdict.severity),
+        resource_verdict.reason,
+    );
+    finding.rules.push(resource_verdict.rule.to_owned());
+    // Attribute rules apply to unmanaged objects too: an open port is critical wherever it is.
+    let schema = scan.schema(&observation.r#type);
+    if let Some(map) = observation.attributes.as_map() {
+        for (key, value) in map {
+            let path = AttrPath::attr(key);
+            let change = AttributeChange {
+                resource_type: &observation.r#type,
+                kind: Kind::Unmanaged,
+                path: &path,
+                state: None,
+                live: Some(value),
+                added: &[],
+                removed: &[],
+                resource_state: None,
+                resource_live: Some(&observation.attributes),
+                computed_only: false,
+            };
+            let Some(verdict) = classify_attribute(policy, &change) else {
+                continue;
+            };
+            let is_fallback = rules::by_id(verdict.rule).is_some_and(Rule::fallback);
+            if is_fallback || verdict.severity <= Severity::Benign {
+                continue;
+            }
+            let sensitive = is_sensitive(schema, None, Some(&observation.attributes), &path);
+            finding.attributes.push(AttributeDiff {
+                fingerprint: fingerprint::attribute(&finding.fingerprint, key, verdict.rule),
+                path,
+                state: None,
+                live: shown(Some(value.clone()), sensitive),
+                config: None,
+                added: Vec::new(),
+                removed: Vec::new(),
+                severity: verdict.severity,
+                rule: verdict.rule.to_owned(),
+                reason: verdict.reason.clone(),
+            });
+            if Some(verdict.severity) > finding.severity {
+                finding.severity = Some(verdict.severity);
+                finding.reason = format!("unmanaged: {}", verdict.reason);
+            }
+            if !finding.rules.iter().any(|r| r == verdict.rule) {
+                finding.rules.push(verdict.rule.to_owned());
+            }
+        }
+    }
+    finding
+}
+
+fn name_tag(attributes: &Value) -> Option<&str> {
+    ["tags_all", "tags"]
+        .iter()
+        .find_map(|k| {
+            attributes
+                .get(k)
+                .and_then(|t| t.get("Name"))
+                .and_then(Value::as_str)
+        })
+        .filter(|n| !n.is_empty())
+}
+
+/// A resource deleted and recreated by hand: one `missing` and one `unmanaged` finding of the
+/// same type with the same Name tag, linked both ways.
+fn link_replacements(
+    findings: &mut [Finding],
+    missing: &[usize],
+    unmanaged: &[usize],
+    input: &ScanInput<'_>,
+) {
+    let state_attributes: HashMap<String, &Value> = input
+        .states
+        .iter()
+        .flat_map(|s| &s.resources)
+        .map(|r| (r.address.to_string(), &r.attributes))
+        .collect();
+    let live_attributes: HashMap<(&str, &str), &Value> = input
+        .live
+        .observations
+        .iter()
+        .map(|o| ((o.r#type.as_str(), o.id.as_str()), &o.attributes))
+        .collect();
+    for &m in missing {
+        let Some(address) = findings[m].address.as_ref().map(ToString::to_string) else {
+            continue;
+        };
+        let Some(name) = state_attributes.get(&address).and_then(|a| name_tag(a)) else {
+            continue;
+        };
+        let base = base_type(&findings[m].r#type).to_owned();
+        let partner = unmanaged.iter().copied().find(|&u| {
+            findings[u].r#type == base
+                && findings[u].related.is_empty()
+                && findings[u]
+                    .id
+                    .as_deref()
+                    .and_then(|id| live_attributes.get(&(base.as_str(), id)))
+                    .and_then(|a| name_tag(a))
+                    == Some(name)
+        });
+        if let Some(u) = partner {
+            let (missing_fp, unmanaged_fp) = (
+                findings[m].fingerprint.clone(),
+                findings[u].fingerprint.clone(),
+            );
+            let new_id = findings[u].id.clone().unwrap_or_default();
+            findings[m].related.push(Related {
+                fingerprint: unmanaged_fp,
+                relation: "replaced_by".to_owned(),
+            });
+            findings[m].reason = format!(
+                "replaced outside Terraform: deleted, and {new_id} created with the same Name tag ({name})"
+            );
+            findings[u].related.push(Related {
+                fingerprint: missing_fp,
+                relation: "replaces".to_owned(),
+            });
+            findings[u].reason =
+                format!("replaced outside Terraform: created by hand in place of {address}");
+        }
+    }
+}
+
+fn finish(scan: Scan<'_>, pending: Vec<plumb_model::Pending>, enumerated: usize) -> ScanOutput {
+    let Scan {
+        input,
+        mut findings,
+        suppressed,
+        ignored,
+        unverified,
+        schemaless,
+        mut summary,
+        ..
+    } = scan;
+    summary.unmanaged = findings
+        .iter()
+        .filter(|f| f.kind == Kind::Unmanaged)
+        .count();
+    let mut by_severity = BySeverity::default();
+    for finding in &findings {
+        if let Some(severity) = finding.severity {
+            by_severity.add(severity);
+        }
+    }
+    summary.by_severity = by_severity;
+    summary.ignored = ignored.len();
+    summary.suppressed = suppressed.len();
+    summary.pending = pending.len();
+    summary.score = score::score(&summary);
+    let matched_live = enumerated.saturating_sub(summary.unmanaged);
+    summary.coverage = (input.live.enumerated && enumerated > 0).then(|| {
+        #[allow(clippy::cast_precision_loss)]
+        let share = matched_live as f64 / enumerated as f64;
+        (share * 1000.0).round() / 1000.0
+    });
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.kind.cmp(&b.kind))
+            .then_with(|| a.address.cmp(&b.address))
+            .then_with(|| a.r#type.cmp(&b.r#type))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let unverified = unverified
+        .into_iter()
+        .map(|((r#type, path, reason), count)| Unverified {
+            r#type,
+            path,
+            reason,
+            count,
+        })
+        .collect();
+    let mut warnings: Vec<String> = input
+        .policy
+        .expired()
+        .map(|i| {
+            format!(
+                "{}: the ignore expired on {} and no longer applies ({})",
+                i.origin,
+                i.expires.as_deref().unwrap_or_default(),
+                i.reason
+            )
+        })
+        .collect();
+    if !schemaless.is_empty() {
+        warnings.push(format!(
+            "compared without a provider schema (lists in order, null and empty alike): {}",
+            schemaless.iter().cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    ScanOutput {
+        summary,
+        findings,
+        suppressed,
+        ignored,
+        pending,
+        unverified,
+        schemaless_types: schemaless.into_iter().collect(),
+        warnings,
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_send(schemas: &ProviderSchemas) -> &ProviderSchemas {
+    schemas
+}
