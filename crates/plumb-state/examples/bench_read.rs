@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut best_ignore = f64::MAX;
     let mut best_read = f64::MAX;
     let mut objects = 0;
-    for _ in 0..3 {
+    for _ in 0..7 {
         let start = Instant::now();
         let _: IgnoredAny = serde_json::from_slice(&bytes)?;
         best_ignore = best_ignore.min(start.elapsed().as_secs_f64());

@@ -79,9 +79,7 @@ pub fn parse_document(
     if let Some(version) = &top.version {
         return match state_version(origin, version, bytes)? {
             3 => v3::convert(top, origin, workspace, schemas).map(Document::State),
-            _ => Ok(Document::State(v4::convert(
-                top, origin, workspace, schemas,
-            ))),
+            _ => v4::convert(top, text, origin, workspace, schemas).map(Document::State),
         };
     }
     if top.format_version.is_some() {

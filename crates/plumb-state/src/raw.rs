@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer};
 use crate::{show, v3, v4};
 
 #[derive(Deserialize)]
-pub(crate) struct RawTop {
+pub(crate) struct RawTop<'a> {
     #[serde(default)]
     pub version: Option<Value>,
     #[serde(default)]
@@ -24,8 +24,8 @@ pub(crate) struct RawTop {
     // tfstate v4
     #[serde(default)]
     pub outputs: Option<BTreeMap<String, RawOutput>>,
-    #[serde(default)]
-    pub resources: Option<Vec<v4::RawResource>>,
+    #[serde(default, borrow)]
+    pub resources: Option<Vec<v4::RawResource<'a>>>,
     #[serde(default)]
     pub check_results: Option<Value>,
     // tfstate v3

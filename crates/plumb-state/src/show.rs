@@ -209,7 +209,7 @@ fn state_from_values(
 
 /// A `show -json` state document.
 pub(crate) fn convert_state(
-    top: RawTop,
+    top: RawTop<'_>,
     origin: &str,
     workspace: &str,
     schemas: &ProviderSchemas,
@@ -260,7 +260,7 @@ fn change(raw: RawChange, schemas: &ProviderSchemas) -> PlannedChange {
 
 /// A `show -json` plan document. Its prior state (if any) belongs to `workspace`.
 pub(crate) fn convert_plan(
-    top: RawTop,
+    top: RawTop<'_>,
     origin: &str,
     workspace: &str,
     schemas: &ProviderSchemas,

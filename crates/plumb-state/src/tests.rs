@@ -586,3 +586,31 @@ fn unreadable_files_are_errors() {
         }
     }
 }
+
+#[test]
+fn large_states_are_read_in_order_across_threads() {
+    let mut resources = Vec::new();
+    for r in 0..300 {
+        let instances: Vec<String> = (0..5)
+            .map(|i| {
+                format!(
+                    r#"{{"index_key": {i}, "schema_version": 1, "attributes": {{"id": "i-{r}-{i}", "user_data": "planted-{r}", "tags": {{"n": "{i}"}}}}}}"#
+                )
+            })
+            .collect();
+        resources.push(format!(
+            r#"{{"mode": "managed", "type": "aws_instance", "name": "r{r}", "provider": "provider.aws", "instances": [{}]}}"#,
+            instances.join(",")
+        ));
+    }
+    let text = format!(
+        r#"{{"version": 4, "resources": [{}]}}"#,
+        resources.join(",")
+    );
+    let doc = read_state(text.as_bytes(), "big", "default", &schemas()).unwrap();
+    assert_eq!(doc.resources.len(), 1500);
+    for (n, r) in doc.resources.iter().enumerate() {
+        assert_eq!(r.id(), Some(format!("i-{}-{}", n / 5, n % 5).as_str()));
+    }
+    assert_hidden(&doc);
+}

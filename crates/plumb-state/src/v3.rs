@@ -74,7 +74,7 @@ fn parse_key(key: &str) -> Option<(Mode, &str, &str, Option<InstanceKey>)> {
 }
 
 pub(crate) fn convert(
-    top: RawTop,
+    top: RawTop<'_>,
     origin: &str,
     workspace: &str,
     schemas: &ProviderSchemas,

@@ -7,13 +7,16 @@ use plumb_model::{
 };
 use plumb_schema::ProviderSchemas;
 use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::error::StateError;
 
 use crate::fast::FastValue;
 use crate::raw::{RawKey, RawMode, RawModulePath, RawOutput, RawProvider, RawTop};
 use crate::{flatmap, marks};
 
 #[derive(Deserialize)]
-pub(crate) struct RawResource {
+pub(crate) struct RawResource<'a> {
     #[serde(default)]
     module: RawModulePath,
     mode: RawMode,
@@ -21,12 +24,12 @@ pub(crate) struct RawResource {
     r#type: String,
     name: String,
     provider: RawProvider,
-    #[serde(default)]
-    instances: Vec<RawInstance>,
+    #[serde(default, borrow)]
+    instances: Vec<RawInstance<'a>>,
 }
 
 #[derive(Deserialize)]
-struct RawInstance {
+struct RawInstance<'a> {
     #[serde(default)]
     index_key: Option<RawKey>,
     #[serde(default)]
@@ -35,8 +38,9 @@ struct RawInstance {
     deposed: Option<String>,
     #[serde(default)]
     schema_version: Option<u64>,
-    #[serde(default)]
-    attributes: Option<FastValue>,
+    /// Kept as raw JSON in the first pass and turned into a value by the workers.
+    #[serde(default, borrow)]
+    attributes: Option<&'a RawValue>,
     #[serde(default)]
     attributes_flat: Option<BTreeMap<String, String>>,
     #[serde(default)]
@@ -111,55 +115,89 @@ fn step_segment(step: RawStep) -> Result<Segment, String> {
     }
 }
 
+/// One instance and what it needs from its resource, ready for a worker.
+struct Job<'r, 'a> {
+    resource: &'r Header,
+    instance: RawInstance<'a>,
+}
+
+/// The parts of a resource every instance shares.
+struct Header {
+    module: Vec<plumb_model::ModuleStep>,
+    mode: plumb_model::Mode,
+    r#type: String,
+    name: String,
+    provider: plumb_model::ProviderRef,
+}
+
+/// Builds resources from a parsed v4 state. The first pass left each instance's `attributes` as
+/// raw JSON, so that turning them into values (most of the work: millions of small allocations
+/// in a large state) runs on all cores.
 pub(crate) fn convert(
-    top: RawTop,
+    top: RawTop<'_>,
+    text: &str,
     origin: &str,
     workspace: &str,
     schemas: &ProviderSchemas,
-) -> StateDoc {
+) -> Result<StateDoc, StateError> {
     let raw_resources = top.resources.unwrap_or_default();
-    let count = raw_resources.iter().map(|r| r.instances.len()).sum();
-    let mut resources = Vec::with_capacity(count);
+    let mut headers = Vec::with_capacity(raw_resources.len());
+    let mut instances = Vec::with_capacity(raw_resources.len());
     for raw in raw_resources {
-        let mode = raw.mode.into();
-        let schema = marks::schema_for(schemas, mode, &raw.r#type);
-        let sensitive = marks::sensitive_schema(schemas, mode, &raw.r#type);
-        for instance in raw.instances {
-            let attributes = match (instance.attributes, instance.attributes_flat) {
-                (Some(value), _) => value.0,
-                (None, Some(flat)) => flatmap::rebuild(&flat, schema.map(|s| &s.block)),
-                (None, None) => Value::Map(plumb_model::Map::new()),
-            };
-            let mut resource = Resource {
-                address: Address {
-                    module: raw.module.0.clone(),
-                    mode,
-                    r#type: raw.r#type.clone(),
-                    name: raw.name.clone(),
-                    key: instance.index_key.map(|k| k.0),
-                },
-                provider: raw.provider.0.clone(),
-                status: match instance.status {
-                    Some(RawStatus::Tainted) => Status::Tainted,
-                    _ => Status::Ready,
-                },
-                deposed: instance.deposed.filter(|d| !d.is_empty()),
-                schema_version: instance.schema_version,
-                attributes,
-                sensitive_paths: instance
-                    .sensitive_attributes
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|p| p.0)
-                    .collect(),
-                dependencies: instance.dependencies.unwrap_or_default(),
-                identity: instance.identity.map(|v| v.0),
-            };
-            marks::mark_resource_with(&mut resource, sensitive);
-            resources.push(resource);
-        }
+        headers.push(Header {
+            module: raw.module.0,
+            mode: raw.mode.into(),
+            r#type: raw.r#type,
+            name: raw.name,
+            provider: raw.provider.0,
+        });
+        instances.push(raw.instances);
     }
-    StateDoc {
+    let jobs: Vec<Job<'_, '_>> = headers
+        .iter()
+        .zip(instances)
+        .flat_map(|(resource, list)| {
+            list.into_iter()
+                .map(move |instance| Job { resource, instance })
+        })
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(jobs.len() / 512 + 1);
+    let resources = if threads <= 1 {
+        build(jobs, text, origin, schemas)?
+    } else {
+        let chunk = jobs.len().div_ceil(threads);
+        let mut chunks = Vec::with_capacity(threads);
+        let mut rest = jobs;
+        while rest.len() > chunk {
+            let tail = rest.split_off(chunk);
+            chunks.push(rest);
+            rest = tail;
+        }
+        chunks.push(rest);
+        let results: Vec<Result<Vec<Resource>, StateError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| scope.spawn(move || build(chunk, text, origin, schemas)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(StateError::invalid(origin, "a reader thread failed"))
+                    })
+                })
+                .collect()
+        });
+        let mut all =
+            Vec::with_capacity(results.iter().map(|r| r.as_ref().map_or(0, Vec::len)).sum());
+        for part in results {
+            all.extend(part?);
+        }
+        all
+    };
+    Ok(StateDoc {
         origin: origin.to_owned(),
         workspace: workspace.to_owned(),
         format: StateFormat::V4,
@@ -169,7 +207,82 @@ pub(crate) fn convert(
         resources,
         outputs: outputs(top.outputs),
         check_results: top.check_results,
+    })
+}
+
+fn build(
+    jobs: Vec<Job<'_, '_>>,
+    text: &str,
+    origin: &str,
+    schemas: &ProviderSchemas,
+) -> Result<Vec<Resource>, StateError> {
+    let mut out = Vec::with_capacity(jobs.len());
+    let mut cached: Option<(
+        *const Header,
+        Option<&plumb_schema::ResourceSchema>,
+        Option<&plumb_schema::ResourceSchema>,
+    )> = None;
+    for Job {
+        resource: header,
+        instance,
+    } in jobs
+    {
+        let (schema, sensitive) = match cached {
+            Some((ptr, schema, sensitive)) if std::ptr::eq(ptr, header) => (schema, sensitive),
+            _ => {
+                let schema = marks::schema_for(schemas, header.mode, &header.r#type);
+                let sensitive = marks::sensitive_schema(schemas, header.mode, &header.r#type);
+                cached = Some((std::ptr::from_ref(header), schema, sensitive));
+                (schema, sensitive)
+            }
+        };
+        let attributes = match (instance.attributes, instance.attributes_flat) {
+            (Some(raw), _) => serde_json::from_str::<FastValue>(raw.get())
+                .map(|v| v.0)
+                .map_err(|e| {
+                    // Cannot happen for text the first pass accepted; still an error, not a panic.
+                    let offset =
+                        (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+                    let (line, column) = crate::error::line_column(text.as_bytes(), offset);
+                    StateError::Json {
+                        origin: origin.to_owned(),
+                        line,
+                        column,
+                        message: crate::error::one_line(&format!("in `attributes`: {e}")),
+                    }
+                })?,
+            (None, Some(flat)) => flatmap::rebuild(&flat, schema.map(|s| &s.block)),
+            (None, None) => Value::Map(plumb_model::Map::new()),
+        };
+        let mut resource = Resource {
+            address: Address {
+                module: header.module.clone(),
+                mode: header.mode,
+                r#type: header.r#type.clone(),
+                name: header.name.clone(),
+                key: instance.index_key.map(|k| k.0),
+            },
+            provider: header.provider.clone(),
+            status: match instance.status {
+                Some(RawStatus::Tainted) => Status::Tainted,
+                _ => Status::Ready,
+            },
+            deposed: instance.deposed.filter(|d| !d.is_empty()),
+            schema_version: instance.schema_version,
+            attributes,
+            sensitive_paths: instance
+                .sensitive_attributes
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| p.0)
+                .collect(),
+            dependencies: instance.dependencies.unwrap_or_default(),
+            identity: instance.identity.map(|v| v.0),
+        };
+        marks::mark_resource_with(&mut resource, sensitive);
+        out.push(resource);
     }
+    Ok(out)
 }
 
 /// Root outputs, sensitive ones marked.
