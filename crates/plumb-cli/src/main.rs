@@ -45,12 +45,22 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error and its causes on one line, each cause said once.
+/// The error and its causes on one line, each cause said once: libraries already put an I/O
+/// error's meaning in their own message, so its raw text (`No such file or directory (os error
+/// 2)`) is dropped when the line says it already.
 fn one_line(err: &anyhow::Error) -> String {
+    fn gist(text: &str) -> String {
+        let text = text.to_lowercase();
+        match text.find(" (os error") {
+            Some(at) => text[..at].to_owned(),
+            None => text,
+        }
+    }
     let mut parts: Vec<String> = Vec::new();
     for cause in err.chain() {
         let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
+        let said = gist(&text);
+        if !parts.iter().any(|p| p.to_lowercase().contains(&said)) {
             parts.push(text);
         }
     }
