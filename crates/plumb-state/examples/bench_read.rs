@@ -2,6 +2,9 @@
 //! (`IgnoredAny`), the floor any JSON reader has to pay.
 //!
 //! `cargo run --release -p plumb-state --example bench_read -- FILE [SCHEMA.json]`
+//!
+//! With `--validate-only FILE`, it reads the file and validates it once, nothing else: the
+//! baseline process that `scripts/bench-parse.sh` times beside `plumb inspect`.
 
 use std::time::Instant;
 
@@ -9,8 +12,14 @@ use plumb_schema::ProviderSchemas;
 use serde::de::IgnoredAny;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: bench_read FILE [SCHEMA.json]")?;
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("--validate-only") {
+        let path = args.nth(1).ok_or("usage: bench_read --validate-only FILE")?;
+        let bytes = std::fs::read(&path)?;
+        let _: IgnoredAny = serde_json::from_slice(&bytes)?;
+        return Ok(());
+    }
+    let path = args.next().ok_or("usage: bench_read [--validate-only] FILE [SCHEMA.json]")?;
     let schemas = match args.next() {
         Some(schema) => ProviderSchemas::load(std::path::Path::new(&schema))?,
         None => ProviderSchemas::default(),
