@@ -10,7 +10,7 @@
 
 use std::fmt::{self, Write as _};
 
-use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -533,9 +533,32 @@ impl Serialize for Exposed<'_> {
     }
 }
 
-struct ValueVisitor;
+/// Per-depth buffers reused while reading JSON. Reading a large state was dominated by the
+/// allocator: every map and list grew by doubling and was then shrunk. With these, each depth
+/// collects into a reused buffer and the finished map or list is allocated once, exactly sized.
+#[derive(Default)]
+struct Scratch {
+    maps: Vec<Vec<(String, Value)>>,
+    lists: Vec<Vec<Value>>,
+}
 
-impl<'de> Visitor<'de> for ValueVisitor {
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+struct Seed<'a> {
+    scratch: &'a mut Scratch,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seed<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -551,7 +574,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Value::deserialize(d)
+        d.deserialize_any(self)
     }
 
     fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
@@ -583,28 +606,59 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
+        let depth = self.depth;
+        if self.scratch.lists.len() <= depth {
+            self.scratch.lists.resize_with(depth + 1, Vec::new);
         }
-        items.shrink_to_fit();
+        let mut buffer = std::mem::take(&mut self.scratch.lists[depth]);
+        buffer.clear();
+        while let Some(item) = seq.next_element_seed(Seed {
+            scratch: self.scratch,
+            depth: depth + 1,
+        })? {
+            buffer.push(item);
+        }
+        let mut items = Vec::with_capacity(buffer.len());
+        items.append(&mut buffer);
+        self.scratch.lists[depth] = buffer;
         Ok(Value::List(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut entries: Vec<(String, Value)> = Vec::with_capacity(access.size_hint().unwrap_or(0));
-        while let Some(key) = access.next_key::<String>()? {
-            let value = access.next_value()?;
-            entries.push((key, value));
+        let depth = self.depth;
+        if self.scratch.maps.len() <= depth {
+            self.scratch.maps.resize_with(depth + 1, Vec::new);
         }
-        entries.shrink_to_fit();
+        let mut buffer = std::mem::take(&mut self.scratch.maps[depth]);
+        buffer.clear();
+        while let Some(key) = access.next_key::<String>()? {
+            let value = access.next_value_seed(Seed {
+                scratch: self.scratch,
+                depth: depth + 1,
+            })?;
+            buffer.push((key, value));
+        }
+        let mut entries = Vec::with_capacity(buffer.len());
+        entries.append(&mut buffer);
+        self.scratch.maps[depth] = buffer;
         Ok(Value::Map(Map::from_entries(entries)))
     }
 }
 
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => deserializer.deserialize_any(Seed {
+                scratch: &mut scratch,
+                depth: 0,
+            }),
+            // Re-entered from inside a read (a `Value` inside a custom type inside a `Value`
+            // read): a private buffer still gives the same result.
+            Err(_) => deserializer.deserialize_any(Seed {
+                scratch: &mut Scratch::default(),
+                depth: 0,
+            }),
+        })
     }
 }
 

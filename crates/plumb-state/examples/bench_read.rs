@@ -14,12 +14,16 @@ use serde::de::IgnoredAny;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1).peekable();
     if args.peek().map(String::as_str) == Some("--validate-only") {
-        let path = args.nth(1).ok_or("usage: bench_read --validate-only FILE")?;
+        let path = args
+            .nth(1)
+            .ok_or("usage: bench_read --validate-only FILE")?;
         let bytes = std::fs::read(&path)?;
         let _: IgnoredAny = serde_json::from_slice(&bytes)?;
         return Ok(());
     }
-    let path = args.next().ok_or("usage: bench_read [--validate-only] FILE [SCHEMA.json]")?;
+    let path = args
+        .next()
+        .ok_or("usage: bench_read [--validate-only] FILE [SCHEMA.json]")?;
     let schemas = match args.next() {
         Some(schema) => ProviderSchemas::load(std::path::Path::new(&schema))?,
         None => ProviderSchemas::default(),

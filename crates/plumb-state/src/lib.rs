@@ -25,7 +25,6 @@
 
 mod discover;
 mod error;
-mod fast;
 mod flatmap;
 mod marks;
 mod names;

@@ -7,7 +7,6 @@ use plumb_schema::ProviderSchemas;
 use serde::Deserialize;
 
 use crate::error::StateError;
-use crate::fast::FastValue;
 use crate::raw::{RawAddress, RawOutput, RawTop};
 use crate::{marks, names, v4};
 
@@ -45,7 +44,7 @@ struct RawResource {
     #[serde(default)]
     schema_version: Option<u64>,
     #[serde(default)]
-    values: Option<FastValue>,
+    values: Option<Value>,
     #[serde(default)]
     sensitive_values: Option<Value>,
     #[serde(default)]
@@ -181,7 +180,7 @@ fn state_from_values(
                 schema_version: r.schema_version,
                 attributes: r
                     .values
-                    .map_or_else(|| Value::Map(plumb_model::Map::new()), |v| v.0),
+                    .unwrap_or_else(|| Value::Map(plumb_model::Map::new())),
                 sensitive_paths: r
                     .sensitive_values
                     .as_ref()

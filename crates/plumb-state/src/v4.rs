@@ -11,7 +11,6 @@ use serde_json::value::RawValue;
 
 use crate::error::StateError;
 
-use crate::fast::FastValue;
 use crate::raw::{RawKey, RawMode, RawModulePath, RawOutput, RawProvider, RawTop};
 use crate::{flatmap, marks};
 
@@ -46,7 +45,7 @@ struct RawInstance<'a> {
     #[serde(default)]
     sensitive_attributes: Option<Vec<RawSensitivePath>>,
     #[serde(default)]
-    identity: Option<FastValue>,
+    identity: Option<Value>,
     /// Terraform 0.12 wrote `depends_on` here before it became `dependencies`.
     #[serde(default, alias = "depends_on")]
     dependencies: Option<Vec<String>>,
@@ -237,20 +236,17 @@ fn build(
             }
         };
         let attributes = match (instance.attributes, instance.attributes_flat) {
-            (Some(raw), _) => serde_json::from_str::<FastValue>(raw.get())
-                .map(|v| v.0)
-                .map_err(|e| {
-                    // Cannot happen for text the first pass accepted; still an error, not a panic.
-                    let offset =
-                        (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-                    let (line, column) = crate::error::line_column(text.as_bytes(), offset);
-                    StateError::Json {
-                        origin: origin.to_owned(),
-                        line,
-                        column,
-                        message: crate::error::one_line(&format!("in `attributes`: {e}")),
-                    }
-                })?,
+            (Some(raw), _) => serde_json::from_str::<Value>(raw.get()).map_err(|e| {
+                // Cannot happen for text the first pass accepted; still an error, not a panic.
+                let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+                let (line, column) = crate::error::line_column(text.as_bytes(), offset);
+                StateError::Json {
+                    origin: origin.to_owned(),
+                    line,
+                    column,
+                    message: crate::error::one_line(&format!("in `attributes`: {e}")),
+                }
+            })?,
             (None, Some(flat)) => flatmap::rebuild(&flat, schema.map(|s| &s.block)),
             (None, None) => Value::Map(plumb_model::Map::new()),
         };
@@ -277,7 +273,7 @@ fn build(
                 .map(|p| p.0)
                 .collect(),
             dependencies: instance.dependencies.unwrap_or_default(),
-            identity: instance.identity.map(|v| v.0),
+            identity: instance.identity,
         };
         marks::mark_resource_with(&mut resource, sensitive);
         out.push(resource);
