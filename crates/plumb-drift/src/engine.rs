@@ -19,7 +19,7 @@ use crate::policy::Policy;
 use crate::region::resource_region;
 use crate::rules::{self, AttributeChange, ResourceEvent, Rule};
 use crate::separate::SeparatelyManaged;
-use crate::{ScanInput, ScanOutput, fingerprint, score};
+use crate::{ScanInput, ScanOutput, fingerprint, judgements, score};
 
 /// Attributes never compared: they identify the object (matched already) or exist only in
 /// configuration.
@@ -320,8 +320,8 @@ impl<'a> Scan<'a> {
                         path,
                         s.cloned(),
                         l.cloned(),
-                        "schema-version",
-                        "the attribute exists in one provider version only",
+                        judgements::SCHEMA_VERSION.id,
+                        judgements::SCHEMA_VERSION.reason,
                     );
                 }
                 continue;
@@ -466,8 +466,8 @@ impl<'a> Scan<'a> {
                         AttrPath::attr(key),
                         Some(a.clone()),
                         Some(b.clone()),
-                        "tags-effective",
-                        "the effective tags are the same; only their split between tags and default_tags differs",
+                        judgements::TAGS_EFFECTIVE.id,
+                        judgements::TAGS_EFFECTIVE.reason,
                     );
                 }
             }

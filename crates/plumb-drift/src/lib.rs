@@ -13,6 +13,7 @@
 pub mod compare;
 mod engine;
 pub mod fingerprint;
+pub mod judgements;
 pub mod matching;
 pub mod normalize;
 mod pending;
