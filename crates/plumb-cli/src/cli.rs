@@ -23,6 +23,8 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Compare code, state and the live cloud, and report drift.
     Scan(ScanArgs),
+    /// List the classification rules and the noise judgements, with their docs.
+    Rules(RulesArgs),
 }
 
 /// Where the code and the state come from.
@@ -119,4 +121,18 @@ pub struct ScanArgs {
     /// Report a type or region that could not be read as a warning instead of an error (exit 1).
     #[arg(long)]
     pub allow_partial: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// `markdown` is the page `docs/rules.md` is generated from.
+    #[arg(long, value_enum, default_value = "table", value_name = "FORMAT")]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
 }

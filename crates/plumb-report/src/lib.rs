@@ -6,6 +6,7 @@
 //! output by accident.
 
 pub mod inspect;
+pub mod rules;
 pub mod scan;
 mod table;
 

@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns the exit code it earned.
 
 mod inspect;
+mod rules;
 mod scan;
 
 use anyhow::Result;
@@ -11,5 +12,6 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Scan(args) => scan::run(&args),
+        Command::Rules(args) => rules::run(&args),
     }
 }

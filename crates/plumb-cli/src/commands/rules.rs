@@ -1,0 +1,60 @@
+//! `plumb rules`: the rule registry, the normalizers and the engine's judgements, with their
+//! docs. `docs/rules.md` is this command's Markdown, so the page cannot drift from the code.
+
+use anyhow::Result;
+use plumb_drift::judgements::ENGINE_JUDGEMENTS;
+use plumb_report::rules::{
+    Catalog, NoiseInfo, RuleInfo, render_json, render_markdown, render_table,
+};
+
+use crate::cli::{Format, RulesArgs, RulesFormat};
+use crate::{exit, output};
+
+pub fn run(args: &RulesArgs) -> Result<u8> {
+    let rules: Vec<RuleInfo<'static>> = plumb_drift::rules::registry()
+        .iter()
+        .map(|rule| {
+            let doc = rule.doc();
+            RuleInfo {
+                id: rule.id(),
+                severity: rule.severity(),
+                title: rule.title(),
+                fallback: rule.fallback(),
+                what: doc.what,
+                why: doc.why,
+                fix: doc.fix,
+            }
+        })
+        .collect();
+    let normalizers: Vec<NoiseInfo<'static>> = plumb_drift::normalize::registry()
+        .iter()
+        .map(|n| NoiseInfo {
+            id: n.id(),
+            reason: n.reason(),
+            doc: n.doc(),
+        })
+        .collect();
+    let judgements: Vec<NoiseInfo<'static>> = ENGINE_JUDGEMENTS
+        .iter()
+        .map(|j| NoiseInfo {
+            id: j.id,
+            reason: j.reason,
+            doc: j.doc,
+        })
+        .collect();
+    let catalog = Catalog {
+        rules: &rules,
+        normalizers: &normalizers,
+        judgements: &judgements,
+    };
+    let options = output::table_options(&output::Target {
+        format: Format::Table,
+        path: None,
+    });
+    output::write_stdout(|out| match args.format {
+        RulesFormat::Table => render_table(&catalog, out, options),
+        RulesFormat::Json => render_json(&catalog, out),
+        RulesFormat::Markdown => render_markdown(&catalog, out),
+    })?;
+    Ok(exit::OK)
+}
