@@ -134,8 +134,8 @@ fn example_report() -> Value {
     scan_json(Some("examples/webapp"), None, "examples/webapp/live.json")
 }
 
-/// Folders holding a scenario (a `live.json` with code or state), relative to the root.
-fn scenarios(dir: &Path, root: &Path, found: &mut Vec<PathBuf>) {
+/// Folders holding a scenario: a `live.json` with code (`main.tf`) or a `terraform.tfstate`.
+fn scenarios(dir: &Path, found: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -144,34 +144,42 @@ fn scenarios(dir: &Path, root: &Path, found: &mut Vec<PathBuf>) {
     for path in entries.into_iter().filter(|p| p.is_dir()) {
         let has = |name: &str| path.join(name).is_file();
         if has("live.json") && (has("main.tf") || has("terraform.tfstate")) {
-            found.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
+            found.push(path.clone());
         }
-        scenarios(&path, root, found);
+        scenarios(&path, found);
     }
+}
+
+/// Scans every scenario under `dir` and validates its report: how many were scanned, and the
+/// failures, each naming its folder.
+fn scenario_failures(validator: &jsonschema::Validator, dir: &Path) -> (usize, Vec<String>) {
+    let mut found = Vec::new();
+    scenarios(dir, &mut found);
+    let mut failures = Vec::new();
+    for folder in &found {
+        let file = |name: &str| folder.join(name).to_string_lossy().into_owned();
+        let code = folder.join("main.tf").is_file();
+        let config = code.then(|| folder.to_string_lossy().into_owned());
+        let state = (!code).then(|| file("terraform.tfstate"));
+        let report = scan_json(config.as_deref(), state.as_deref(), &file("live.json"));
+        if let Some(e) = errors(validator, &report) {
+            failures.push(format!("{}:\n{e}", folder.display()));
+        }
+    }
+    (found.len(), failures)
 }
 
 #[test]
 fn every_scan_report_matches_the_schema() {
     let validator = validator();
     let mut failures = Vec::new();
-    let example = example_report();
-    if let Some(e) = errors(&validator, &example) {
+    if let Some(e) = errors(&validator, &example_report()) {
         failures.push(format!("examples/webapp:\n{e}"));
     }
-
-    let root = workspace_root();
-    let mut found = Vec::new();
-    scenarios(&root.join("testdata/scenarios"), &root, &mut found);
-    for dir in &found {
-        let text = |name: &str| dir.join(name).to_string_lossy().into_owned();
-        let has = |name: &str| root.join(dir).join(name).is_file();
-        let config = has("main.tf").then(|| dir.to_string_lossy().into_owned());
-        let state = (!has("main.tf")).then(|| text("terraform.tfstate"));
-        let report = scan_json(config.as_deref(), state.as_deref(), &text("live.json"));
-        if let Some(e) = errors(&validator, &report) {
-            failures.push(format!("{}:\n{e}", dir.display()));
-        }
-    }
+    // Scenarios are optional: a checkout without testdata/scenarios/ validates the example only.
+    let (scanned, more) =
+        scenario_failures(&validator, &workspace_root().join("testdata/scenarios"));
+    failures.extend(more);
     assert!(
         failures.is_empty(),
         "reports that do not match docs/report.schema.json (fix the renderer or, for a \
@@ -180,8 +188,39 @@ fn every_scan_report_matches_the_schema() {
     );
     eprintln!(
         "validated {} report(s) against docs/report.schema.json",
-        1 + found.len()
+        1 + scanned
     );
+}
+
+/// The scenario walk finds nested folders and scans them with their code or their state alone.
+#[test]
+fn the_scenario_walk_scans_code_and_state_only_folders() {
+    let root = tempfile::tempdir().unwrap();
+    let example = workspace_root().join("examples/webapp");
+    let with_code = root.path().join("group/with-code");
+    copy_dir(&example, &with_code);
+    let state_only = root.path().join("state-only");
+    std::fs::create_dir_all(&state_only).unwrap();
+    for name in ["terraform.tfstate", "live.json"] {
+        std::fs::copy(example.join(name), state_only.join(name)).unwrap();
+    }
+    std::fs::create_dir_all(root.path().join("not-a-scenario")).unwrap();
+    let (scanned, failures) = scenario_failures(&validator(), root.path());
+    assert_eq!(scanned, 2);
+    assert!(failures.is_empty(), "{failures:?}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }
 
 /// One change that makes a valid report invalid.
@@ -289,4 +328,25 @@ fn json_format_md_explains_every_field() {
         missing.is_empty(),
         "docs/json-format.md does not explain: {missing:?}"
     );
+}
+
+/// The example in docs/snapshot-format.md is a snapshot plumb reads.
+#[test]
+fn the_snapshot_format_example_is_read() {
+    let doc = read("docs/snapshot-format.md");
+    let example = doc
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/snapshot-format.md has a ```json example");
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("live.json");
+    std::fs::write(&snapshot, example).unwrap();
+    let report = scan_json(
+        None,
+        Some("examples/webapp/terraform.tfstate"),
+        snapshot.to_str().unwrap(),
+    );
+    assert_eq!(report["summary"]["managed"], 8, "{report:#}");
+    assert!(errors(&validator(), &report).is_none());
 }
