@@ -123,7 +123,8 @@ pub fn render_markdown(catalog: &Catalog<'_>, out: &mut dyn Write) -> io::Result
          the [engine's judgements](#engine-judgements); one that they judge to be noise goes to \
          the report's `suppressed[]` with the id that judged it. Every other difference is \
          classified by the rules below: the most severe specific rule that fires sets its \
-         severity, and the fallback rules speak only when no specific rule does. A resource's \
+         severity, and the fallback rules speak only when no specific rule does. A difference \
+         classified `benign` goes to `suppressed[]` with its rule's id too. A resource's \
          severity is the highest of its differences'."
     )?;
     writeln!(out)?;
