@@ -5,6 +5,7 @@
 //! is what was *looked at*: a resource is only `missing` when its (region, type) pair was scanned,
 //! and a pair whose read failed is `not_checked`, never a reason to call anything missing.
 
+pub mod external;
 mod snapshot;
 
 use std::collections::{BTreeMap, BTreeSet};
