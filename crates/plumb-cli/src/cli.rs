@@ -25,6 +25,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the classification rules and the noise judgements, with their docs.
     Rules(RulesArgs),
+    /// List the live-state adapters, built in and external plugins, and the types each serves.
+    Adapters(AdaptersArgs),
 }
 
 /// Where the code and the state come from.
@@ -121,6 +123,29 @@ pub struct ScanArgs {
     /// Report a type or region that could not be read as a warning instead of an error (exit 1).
     #[arg(long)]
     pub allow_partial: bool,
+    #[command(flatten)]
+    pub plugins: PluginArgs,
+}
+
+/// Where external adapters (`plumb-adapter-NAME` programs) are looked for, and how long they
+/// may take (docs/plugin-protocol.md).
+#[derive(Debug, Args)]
+pub struct PluginArgs {
+    /// Look for `plumb-adapter-NAME` plugins in DIR, before `PLUMB_PLUGIN_DIR` and `PATH`.
+    /// Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub plugin_dir: Vec<PathBuf>,
+    /// Stop a plugin that has not finished a fetch within this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub plugin_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct AdaptersArgs {
+    #[command(flatten)]
+    pub plugins: PluginArgs,
+    #[arg(long, value_enum, default_value = "table", value_name = "FORMAT")]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the exit code it earned.
 
+mod adapters;
 mod inspect;
 mod rules;
 mod scan;
@@ -13,5 +14,6 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Inspect(args) => inspect::run(&args),
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Adapters(args) => adapters::run(&args),
     }
 }

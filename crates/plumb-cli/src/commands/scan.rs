@@ -25,14 +25,28 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         .transpose()?;
     let policy = inputs::policy(args.policy.as_deref(), config_dir.as_deref())?;
 
-    let Some(snapshot) = &args.snapshot else {
+    let snapshot = args
+        .snapshot
+        .as_deref()
+        .map(SnapshotAdapter::open)
+        .transpose()?;
+    let plugins = super::adapters::external(&args.plugins)?;
+    if snapshot.is_none() && plugins.is_empty() {
         bail!(
-            "no live source: pass --snapshot FILE (the AWS adapter is not part of this build yet)"
+            "no live source: pass --snapshot FILE, or --plugin-dir DIR holding a plumb-adapter-NAME plugin (the AWS adapter is not part of this build yet)"
         );
-    };
-    let snapshot = SnapshotAdapter::open(snapshot)?;
+    }
+    // Built-in first, then plugins in discovery order: the first adapter serving a type reads it.
     let mut registry = Registry::new();
-    registry.register(Box::new(snapshot.clone()));
+    let mut served: Vec<String> = Vec::new();
+    if let Some(snapshot) = snapshot {
+        served.extend(snapshot.types().map(str::to_owned));
+        registry.register(Box::new(snapshot));
+    }
+    for plugin in plugins {
+        served.extend(plugin.types().map(str::to_owned));
+        registry.register(Box::new(plugin));
+    }
 
     // Every managed type in the states, and every type the adapters can list (for unmanaged).
     let mut types: BTreeSet<String> = states
@@ -40,7 +54,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         .flat_map(plumb_model::StateDoc::managed)
         .map(|r| base_type(&r.address.r#type).to_owned())
         .collect();
-    types.extend(snapshot.types().map(str::to_owned));
+    types.extend(served);
     let mut regions: BTreeSet<String> = args.region.iter().cloned().collect();
     for state in &states {
         for resource in state.managed() {

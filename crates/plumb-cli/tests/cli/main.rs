@@ -3,6 +3,7 @@
 
 mod docs;
 mod inspect;
+mod plugins;
 mod scan;
 
 use std::io::Write;
