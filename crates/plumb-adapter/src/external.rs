@@ -154,7 +154,8 @@ pub enum PluginMessage {
     Scanned(ScannedMessage),
     Failure(FetchFailure),
     Stats(FetchStats),
-    Done,
+    /// `data` is not looked at: `null`, `{}` or absent all end the fetch.
+    Done(Option<serde::de::IgnoredAny>),
     Error(ErrorMessage),
 }
 
@@ -409,14 +410,22 @@ impl Adapter for ExternalAdapter {
                     }
                     fetched.scanned.extend(s.scopes);
                 }
-                PluginMessage::Failure(f) => fetched.failures.push(f),
+                PluginMessage::Failure(f) => {
+                    if !asked(&f.region, &f.r#type) {
+                        return Err(session.fail(&format!(
+                            "line {}: a failure of {} in {}, which was not asked for",
+                            session.line, f.r#type, f.region
+                        )));
+                    }
+                    fetched.failures.push(f);
+                }
                 PluginMessage::Stats(stats) => {
                     for (op, n) in stats.calls {
                         *fetched.stats.calls.entry(op).or_default() += n;
                     }
                     fetched.stats.retries += stats.retries;
                 }
-                PluginMessage::Done => break,
+                PluginMessage::Done(_) => break,
                 PluginMessage::Error(e) => {
                     return Err(session.fail(&format!("failed: {}", one_line(&e.message))));
                 }
@@ -769,7 +778,7 @@ fn message_type(message: &PluginMessage) -> &'static str {
         PluginMessage::Scanned(_) => "scanned",
         PluginMessage::Failure(_) => "failure",
         PluginMessage::Stats(_) => "stats",
-        PluginMessage::Done => "done",
+        PluginMessage::Done(_) => "done",
         PluginMessage::Error(_) => "error",
     }
 }
@@ -1204,6 +1213,10 @@ mod tests {
                 r#"{"type":"scanned","data":{"scopes":[{"region":"eu-west-1","type":"aws_s3_bucket"}]}}"#,
                 "line 2: says it scanned aws_s3_bucket in eu-west-1, which was not asked for",
             ),
+            (
+                r#"{"type":"failure","data":{"region":"eu-west-1","type":"aws_instance","error":"x"}}"#,
+                "line 2: a failure of aws_instance in eu-west-1, which was not asked for",
+            ),
             (HELLO, "line 2: a second `hello`"),
             (
                 r#"{"type":"error","data":{"message":"token expired"}}"#,
@@ -1433,6 +1446,62 @@ exit 1"#,
         assert!(!ok);
         assert_eq!(lines[0]["type"], "error");
         assert_eq!(lines[0]["data"]["message"], "no snapshot");
+    }
+
+    #[test]
+    fn done_may_carry_null_an_empty_object_or_nothing() {
+        for line in [
+            r#"{"type":"done","data":null}"#,
+            r#"{"type":"done","data":{}}"#,
+            r#"{"type":"done"}"#,
+            r#"{"data":null,"type":"done"}"#,
+        ] {
+            assert!(
+                matches!(
+                    parse_message(line.as_bytes()),
+                    Incoming::Message(PluginMessage::Done(_))
+                ),
+                "{line}"
+            );
+        }
+    }
+
+    /// The messages in docs/plugin-protocol.md are messages this code reads, and the example
+    /// session runs in the order the host expects.
+    #[test]
+    fn the_protocol_doc_examples_parse() {
+        let doc = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/plugin-protocol.md"),
+        )
+        .expect("docs/plugin-protocol.md");
+        let mut session = Vec::new();
+        for line in doc.lines() {
+            if let Some(json) = line.strip_prefix("> ") {
+                let message: HostMessage = serde_json::from_str(json).expect(json);
+                session.push(match message {
+                    HostMessage::Hello(_) => "> hello",
+                    HostMessage::Fetch(_) => "> fetch",
+                });
+            } else if let Some(json) = line.strip_prefix("< ") {
+                match parse_message(json.as_bytes()) {
+                    Incoming::Message(m) => session.push(match message_type(&m) {
+                        "hello" => "< hello",
+                        "done" => "< done",
+                        _ => "< data",
+                    }),
+                    _ => panic!("not a plugin message: {json}"),
+                }
+            } else if line.starts_with(r#"{"type":""#) {
+                let host = serde_json::from_str::<HostMessage>(line).is_ok();
+                let plugin = matches!(parse_message(line.as_bytes()), Incoming::Message(_));
+                assert!(host || plugin, "not a message: {line}");
+            }
+        }
+        session.dedup();
+        assert_eq!(
+            session,
+            ["> hello", "< hello", "> fetch", "< data", "< done"]
+        );
     }
 
     #[test]
