@@ -85,17 +85,19 @@ fn choose(verdicts: Vec<(bool, Verdict)>) -> Option<Verdict> {
     pick(specific).or_else(|| pick(fallback))
 }
 
-fn classify_attribute(policy: &Policy, change: &AttributeChange<'_>) -> Option<Verdict> {
+/// Asks every rule through `check`, applies the policy's severity overrides, and picks the
+/// verdict (see [`choose`]).
+fn classify(
+    policy: &Policy,
+    resource_type: &str,
+    path: Option<&AttrPath>,
+    check: impl Fn(&dyn Rule) -> Option<String>,
+) -> Option<Verdict> {
     let verdicts = rules::registry()
         .iter()
-        .filter_map(|rule| {
-            let reason = rule.check_attribute(change)?;
-            let severity = policy.severity(
-                rule.id(),
-                change.resource_type,
-                Some(change.path),
-                rule.severity(),
-            );
+        .filter_map(|&rule| {
+            let reason = check(rule)?;
+            let severity = policy.severity(rule.id(), resource_type, path, rule.severity());
             Some((
                 rule.fallback(),
                 Verdict {
@@ -109,23 +111,16 @@ fn classify_attribute(policy: &Policy, change: &AttributeChange<'_>) -> Option<V
     choose(verdicts)
 }
 
+fn classify_attribute(policy: &Policy, change: &AttributeChange<'_>) -> Option<Verdict> {
+    classify(policy, change.resource_type, Some(change.path), |rule| {
+        rule.check_attribute(change)
+    })
+}
+
 fn classify_resource(policy: &Policy, event: &ResourceEvent<'_>) -> Option<Verdict> {
-    let verdicts = rules::registry()
-        .iter()
-        .filter_map(|rule: &&dyn Rule| {
-            let reason = rule.check_resource(event)?;
-            let severity = policy.severity(rule.id(), event.resource_type, None, rule.severity());
-            Some((
-                rule.fallback(),
-                Verdict {
-                    rule: rule.id(),
-                    severity,
-                    reason,
-                },
-            ))
-        })
-        .collect();
-    choose(verdicts)
+    classify(policy, event.resource_type, None, |rule| {
+        rule.check_resource(event)
+    })
 }
 
 /// Whether the value at `path` may be shown: not when the schema, the state's own marks or the
