@@ -431,6 +431,8 @@ const SHIPPED_ORIGIN: &str = "provider-schemas/aws.json (shipped)";
 
 /// The resource types the shipped schema covers (a table each in `provider-schemas/tables/`).
 pub const SHIPPED_TYPES: &[&str] = &[
+    "aws_ebs_snapshot",
+    "aws_network_acl_rule",
     "aws_vpc_dhcp_options",
     "aws_placement_group",
     "aws_eip_association",
@@ -461,10 +463,8 @@ pub const SHIPPED_TYPES: &[&str] = &[
 pub const NOT_YET_SHIPPED_TYPES: &[&str] = &[
     "aws_vpc_security_group_ingress_rule",
     "aws_vpc_security_group_egress_rule",
-    "aws_network_acl_rule",
     "aws_launch_template",
     "aws_vpc_endpoint",
-    "aws_ebs_snapshot",
     "aws_ami",
     "aws_flow_log",
     "aws_default_vpc",
