@@ -431,6 +431,9 @@ const SHIPPED_ORIGIN: &str = "provider-schemas/aws.json (shipped)";
 
 /// The resource types the shipped schema covers (a table each in `provider-schemas/tables/`).
 pub const SHIPPED_TYPES: &[&str] = &[
+    "aws_vpc_security_group_egress_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_flow_log",
     "aws_ebs_snapshot",
     "aws_network_acl_rule",
     "aws_vpc_dhcp_options",
@@ -461,12 +464,9 @@ pub const SHIPPED_TYPES: &[&str] = &[
 /// schema (generically) unless the user passes `--schema`. Each moves to [`SHIPPED_TYPES`] when
 /// its table lands.
 pub const NOT_YET_SHIPPED_TYPES: &[&str] = &[
-    "aws_vpc_security_group_ingress_rule",
-    "aws_vpc_security_group_egress_rule",
     "aws_launch_template",
     "aws_vpc_endpoint",
     "aws_ami",
-    "aws_flow_log",
     "aws_default_vpc",
     "aws_default_subnet",
     "aws_default_security_group",
