@@ -431,6 +431,8 @@ const SHIPPED_ORIGIN: &str = "provider-schemas/aws.json (shipped)";
 
 /// The resource types the shipped schema covers (a table each in `provider-schemas/tables/`).
 pub const SHIPPED_TYPES: &[&str] = &[
+    "aws_default_vpc",
+    "aws_default_subnet",
     "aws_default_route_table",
     "aws_default_network_acl",
     "aws_default_vpc_dhcp_options",
@@ -471,8 +473,6 @@ pub const NOT_YET_SHIPPED_TYPES: &[&str] = &[
     "aws_launch_template",
     "aws_vpc_endpoint",
     "aws_ami",
-    "aws_default_vpc",
-    "aws_default_subnet",
 ];
 
 /// `hashicorp/aws` and `aws` mean `registry.terraform.io/hashicorp/aws`.
