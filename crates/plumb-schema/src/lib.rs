@@ -431,6 +431,7 @@ const SHIPPED_ORIGIN: &str = "provider-schemas/aws.json (shipped)";
 
 /// The resource types the shipped schema covers (a table each in `provider-schemas/tables/`).
 pub const SHIPPED_TYPES: &[&str] = &[
+    "aws_vpc_endpoint",
     "aws_default_vpc",
     "aws_default_subnet",
     "aws_default_route_table",
@@ -471,7 +472,6 @@ pub const SHIPPED_TYPES: &[&str] = &[
 /// its table lands.
 pub const NOT_YET_SHIPPED_TYPES: &[&str] = &[
     "aws_launch_template",
-    "aws_vpc_endpoint",
     "aws_ami",
 ];
 
