@@ -431,6 +431,7 @@ const SHIPPED_ORIGIN: &str = "provider-schemas/aws.json (shipped)";
 
 /// The resource types the shipped schema covers (a table each in `provider-schemas/tables/`).
 pub const SHIPPED_TYPES: &[&str] = &[
+    "aws_ami",
     "aws_vpc_endpoint",
     "aws_default_vpc",
     "aws_default_subnet",
@@ -472,7 +473,6 @@ pub const SHIPPED_TYPES: &[&str] = &[
 /// its table lands.
 pub const NOT_YET_SHIPPED_TYPES: &[&str] = &[
     "aws_launch_template",
-    "aws_ami",
 ];
 
 /// `hashicorp/aws` and `aws` mean `registry.terraform.io/hashicorp/aws`.
