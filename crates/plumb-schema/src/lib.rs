@@ -431,6 +431,7 @@ const SHIPPED_ORIGIN: &str = "provider-schemas/aws.json (shipped)";
 
 /// The resource types the shipped schema covers (a table each in `provider-schemas/tables/`).
 pub const SHIPPED_TYPES: &[&str] = &[
+    "aws_launch_template",
     "aws_ami",
     "aws_vpc_endpoint",
     "aws_default_vpc",
@@ -471,9 +472,7 @@ pub const SHIPPED_TYPES: &[&str] = &[
 /// Types plumb's AWS adapter reads whose table is not written yet: they compare without a
 /// schema (generically) unless the user passes `--schema`. Each moves to [`SHIPPED_TYPES`] when
 /// its table lands.
-pub const NOT_YET_SHIPPED_TYPES: &[&str] = &[
-    "aws_launch_template",
-];
+pub const NOT_YET_SHIPPED_TYPES: &[&str] = &[];
 
 /// `hashicorp/aws` and `aws` mean `registry.terraform.io/hashicorp/aws`.
 pub fn normalize_source(source: &str) -> String {
