@@ -176,9 +176,10 @@ impl StateDoc {
     }
 }
 
-/// What a plan would do to one resource (`create`, `update`, ...), as Terraform lists it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// What a plan would do to one resource (`create`, `update`, ...), in Terraform's own spelling
+/// (`no-op`), so that plan JSON reads into it and writes out of it unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Action {
     NoOp,
     Create,

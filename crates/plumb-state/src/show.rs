@@ -71,7 +71,7 @@ pub(crate) struct RawChange {
 
 #[derive(Deserialize)]
 struct RawChangeBody {
-    actions: Vec<RawAction>,
+    actions: Vec<Action>,
     #[serde(default)]
     before: Value,
     #[serde(default)]
@@ -84,31 +84,6 @@ struct RawChangeBody {
     after_sensitive: Option<Value>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case")]
-enum RawAction {
-    NoOp,
-    Create,
-    Read,
-    Update,
-    Delete,
-    Forget,
-    Open,
-}
-
-impl From<RawAction> for Action {
-    fn from(action: RawAction) -> Self {
-        match action {
-            RawAction::NoOp => Action::NoOp,
-            RawAction::Create => Action::Create,
-            RawAction::Read => Action::Read,
-            RawAction::Update => Action::Update,
-            RawAction::Delete => Action::Delete,
-            RawAction::Forget => Action::Forget,
-            RawAction::Open => Action::Open,
-        }
-    }
-}
 
 /// `show -json` names a provider by source only: no alias, no module (a documented loss).
 fn provider(name: Option<&str>, r#type: &str) -> plumb_model::ProviderRef {
@@ -250,7 +225,7 @@ fn change(raw: RawChange, schemas: &ProviderSchemas) -> PlannedChange {
         provider: provider(raw.provider_name.as_deref(), &address.r#type),
         address,
         deposed: raw.deposed.filter(|d| !d.is_empty()),
-        actions: body.actions.into_iter().map(Action::from).collect(),
+        actions: body.actions,
         before,
         after,
         action_reason: raw.action_reason,
