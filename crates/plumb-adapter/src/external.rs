@@ -22,9 +22,10 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use plumb_model::{Exposed, Observation, Scope};
+use plumb_model::{Observation, Scope};
 use serde::{Deserialize, Serialize};
 
+use crate::snapshot::WireObservation;
 use crate::{Adapter, AdapterError, FetchFailure, FetchRequest, FetchStats, Fetched};
 
 /// The protocol this build speaks. A minor bump (`1.1`) only adds optional fields, which both
@@ -179,21 +180,6 @@ struct Envelope<'a, T: Serialize> {
 fn write_line<T: Serialize>(out: &mut dyn Write, kind: &str, data: &T) -> io::Result<()> {
     serde_json::to_writer(&mut *out, &Envelope { r#type: kind, data }).map_err(io::Error::other)?;
     out.write_all(b"\n")
-}
-
-/// An observation on the wire carries its values in clear, as a snapshot does: sensitivity is
-/// judged by the host from the schema and the state, never lost in transit.
-#[derive(Serialize)]
-struct ObservationOut<'a> {
-    provider: &'a str,
-    region: &'a str,
-    r#type: &'a str,
-    id: &'a str,
-    attributes: Exposed<'a>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    unread: &'a Vec<plumb_model::AttrPath>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    meta: &'a BTreeMap<String, String>,
 }
 
 fn major(version: &str) -> &str {
@@ -918,16 +904,9 @@ pub fn serve(
 
 fn write_fetched(out: &mut dyn Write, fetched: &Fetched) -> io::Result<()> {
     for o in &fetched.observations {
-        let data = ObservationOut {
-            provider: &o.provider,
-            region: &o.region,
-            r#type: &o.r#type,
-            id: &o.id,
-            attributes: Exposed(&o.attributes),
-            unread: &o.unread,
-            meta: &o.meta,
-        };
-        write_line(out, "observation", &data)?;
+        // Values travel in clear, as in a snapshot: the host judges sensitivity from the
+        // schema and the state, so nothing is lost in transit.
+        write_line(out, "observation", &WireObservation::new(o))?;
     }
     write_line(
         out,

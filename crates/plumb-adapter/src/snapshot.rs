@@ -246,20 +246,36 @@ impl Adapter for SnapshotAdapter {
 struct SnapshotOut<'a> {
     format_version: &'static str,
     scanned: RawScanned,
-    resources: Vec<ResourceOut<'a>>,
+    resources: Vec<WireObservation<'a>>,
 }
 
+/// One observation in the wire shape that snapshot files and the plugin protocol share: values
+/// in clear (`Exposed`), as a state file holds them; sensitivity is judged by whoever reads it.
 #[derive(Serialize)]
-struct ResourceOut<'a> {
-    provider: &'a str,
-    region: &'a str,
-    r#type: &'a str,
-    id: &'a str,
-    attributes: Exposed<'a>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    unread: Vec<AttrPath>,
+pub(crate) struct WireObservation<'a> {
+    pub provider: &'a str,
+    pub region: &'a str,
+    pub r#type: &'a str,
+    pub id: &'a str,
+    pub attributes: Exposed<'a>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub unread: &'a [AttrPath],
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    meta: &'a BTreeMap<String, String>,
+    pub meta: &'a BTreeMap<String, String>,
+}
+
+impl<'a> WireObservation<'a> {
+    pub(crate) fn new(o: &'a Observation) -> Self {
+        WireObservation {
+            provider: &o.provider,
+            region: &o.region,
+            r#type: &o.r#type,
+            id: &o.id,
+            attributes: Exposed(&o.attributes),
+            unread: &o.unread,
+            meta: &o.meta,
+        }
+    }
 }
 
 /// Replaces sensitive values with null and lists them as unread, so that a redacted snapshot
@@ -337,19 +353,12 @@ pub fn write_snapshot(
         resources: sorted
             .into_iter()
             .map(|(i, o)| {
-                let (attributes, unread) = match redacted.get(&i) {
-                    Some((a, u)) => (a, u.clone()),
-                    None => (&o.attributes, o.unread.clone()),
-                };
-                ResourceOut {
-                    provider: &o.provider,
-                    region: &o.region,
-                    r#type: &o.r#type,
-                    id: &o.id,
-                    attributes: Exposed(attributes),
-                    unread,
-                    meta: &o.meta,
+                let mut wire = WireObservation::new(o);
+                if let Some((attributes, unread)) = redacted.get(&i) {
+                    wire.attributes = Exposed(attributes);
+                    wire.unread = unread;
                 }
+                wire
             })
             .collect(),
     };
