@@ -117,18 +117,23 @@ fn civil_date(days: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-/// The scan policy: `--policy FILE`, else `.plumb.hcl` (and driftctl's `.driftignore`) in the
-/// root module, else none.
+/// The scan policy: `--policy FILE`, else `.plumb.hcl` in the root module; and driftctl's
+/// `.driftignore` there as well, so that a driftctl user's ignores keep working.
 pub fn policy(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<plumb_drift::Policy> {
     let mut policy = plumb_drift::Policy {
         today: Some(today()),
         ..plumb_drift::Policy::default()
     };
-    if let Some(path) = explicit {
-        bail!("{}: policy files are not supported yet", path.display());
+    let beside = |name: &str| config_dir.map(|d| d.join(name)).filter(|p| p.is_file());
+    let files = [
+        explicit
+            .map(Path::to_path_buf)
+            .or_else(|| beside(".plumb.hcl")),
+        beside(".driftignore"),
+    ];
+    for file in files.into_iter().flatten() {
+        policy.extend(plumb_drift::policy_file::load(&file)?);
     }
-    let _ = config_dir;
-    policy.ignores.shrink_to_fit();
     Ok(policy)
 }
 

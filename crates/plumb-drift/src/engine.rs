@@ -651,10 +651,15 @@ fn scan_resource<'a>(
     {
         let (origin, reason) = (rule.origin.clone(), rule.reason.clone());
         scan.ignore(&subject, None, &format!("policy ({origin})"), &reason);
+        // Ignored, but still managed: its live object must not come back as unmanaged.
+        if let Some(region) = region {
+            let base = base_type(resource_type);
+            let key = match_key(base, subject.id.unwrap_or_default(), &resource.attributes);
+            if let Some(&index) = live_index.get(&(region, base, key)) {
+                matched[index] = true;
+            }
+        }
         return;
-    }
-    if config.is_some_and(|c| c.lifecycle.ignore_changes == IgnoreChanges::All) {
-        // Still checked for existence below; attribute differences are ignored one by one.
     }
     let base = base_type(resource_type);
     let Some(region) = region else {

@@ -18,6 +18,7 @@ pub mod matching;
 pub mod normalize;
 mod pending;
 pub mod policy;
+pub mod policy_file;
 pub mod region;
 pub mod rules;
 pub mod score;

@@ -18,7 +18,9 @@ pub struct SeverityOverride {
 pub struct IgnoreRule {
     /// Glob over the resource address (`module.legacy.*`, `aws_instance.web[*]`).
     pub address: Option<String>,
+    /// Glob over the type (driftctl's `.driftignore` writes `aws_*`).
     pub resource_type: Option<String>,
+    /// Glob over the provider id.
     pub id: Option<String>,
     /// Without a path the whole resource is ignored.
     pub path: Option<AttrPath>,
@@ -73,12 +75,21 @@ impl IgnoreRule {
             && self
                 .resource_type
                 .as_deref()
-                .is_none_or(|t| t == resource_type)
-            && self.id.as_deref().is_none_or(|i| id == Some(i))
+                .is_none_or(|t| glob_match(t, resource_type))
+            && self
+                .id
+                .as_deref()
+                .is_none_or(|i| id.is_some_and(|id| glob_match(i, id)))
     }
 }
 
 impl Policy {
+    /// Adds another file's overrides and ignores after this one's (later ones win ties).
+    pub fn extend(&mut self, other: Policy) {
+        self.overrides.extend(other.overrides);
+        self.ignores.extend(other.ignores);
+    }
+
     /// The severity for a rule's verdict after overrides; the most specific override wins
     /// (path over type over rule), later ones over earlier ones.
     pub fn severity(

@@ -4,6 +4,7 @@
 mod docs;
 mod inspect;
 mod plugins;
+mod policy;
 mod scan;
 
 use std::io::Write;
@@ -67,4 +68,19 @@ pub fn assert_clean_error(output: &Output, expected: &str) {
         "{err}"
     );
     assert!(err.contains(expected), "expected `{expected}` in: {err}");
+}
+
+/// Runs plumb in the workspace root with extra environment variables.
+pub fn plumb_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plumb"));
+    command
+        .args(args)
+        .current_dir(workspace_root())
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().unwrap()
 }
