@@ -84,7 +84,6 @@ struct RawChangeBody {
     after_sensitive: Option<Value>,
 }
 
-
 /// `show -json` names a provider by source only: no alias, no module (a documented loss).
 fn provider(name: Option<&str>, r#type: &str) -> plumb_model::ProviderRef {
     match name {
