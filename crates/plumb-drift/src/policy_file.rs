@@ -1,9 +1,11 @@
-//! Reading a [`Policy`] from `.plumb.hcl`, and from driftctl's `.driftignore` so that driftctl
-//! users can move over without rewriting their ignores. The format is in `docs/policy.md`.
+//! Reading a [`Policy`] from files: plumb's own `.plumb.hcl`, and driftctl's `.driftignore` so
+//! that a team moving over from driftctl keeps its ignores. The formats, and how `.driftignore`
+//! lines map onto plumb's ignores, are in `docs/policy.md`.
 //!
-//! Every error is one line naming the file and, where there is one, the line.
+//! A policy decides what a scan hides, so this reader is strict: an unknown block or attribute,
+//! a missing `reason`, a malformed severity, path or date is an error, never a silent default.
+//! Every error is one line naming the file and line (`.plumb.hcl:7: ...`).
 
-use std::fmt;
 use std::path::Path;
 
 use hcl_edit::Span as _;
@@ -11,77 +13,158 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Structure};
 use plumb_model::{AttrPath, Segment, Severity};
 
-use crate::policy::{IgnoreRule, Policy, SeverityOverride};
+use crate::policy::{IgnoreRule, Policy, SeverityOverride, glob_match};
 
 /// Why a policy file could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyError {
-    pub origin: String,
-    /// 1-based; 0 when the problem is the file as a whole.
-    pub line: usize,
-    pub message: String,
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("{file}: cannot read: {source}")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        message: String,
+    },
 }
 
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.origin, self.message)
-        } else {
-            write!(f, "{}:{}: {}", self.origin, self.line, self.message)
-        }
+fn invalid(file: &str, line: usize, message: impl Into<String>) -> PolicyError {
+    PolicyError::Invalid {
+        file: file.to_owned(),
+        line,
+        message: message.into(),
     }
 }
 
-impl std::error::Error for PolicyError {}
-
 /// Reads a policy file: `.driftignore` syntax when the file is named so, `.plumb.hcl` syntax
-/// otherwise.
+/// otherwise. `origin` in messages and in the report is the path as given.
 pub fn load(path: &Path) -> Result<Policy, PolicyError> {
-    let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| PolicyError {
-        origin: origin.clone(),
-        line: 0,
-        message: format!("cannot read: {e}"),
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
+        file: file.clone(),
+        source,
     })?;
     if path.file_name().is_some_and(|n| n == ".driftignore") {
         Ok(Policy {
-            ignores: parse_driftignore(&text, &origin)?,
+            ignores: parse_driftignore(&text, &file)?,
             ..Policy::default()
         })
     } else {
-        parse_plumb_hcl(&text, &origin)
+        parse_plumb_hcl(&text, &file)
     }
 }
 
+/// True for a real calendar date written `YYYY-MM-DD`. Expiry compares these as text, which is
+/// only sound when both sides have exactly this shape; `2027-02-30` would quietly never expire
+/// as intended, so it is refused.
+pub fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        text.get(range)
+            .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|s| s.parse::<u32>().ok())
+    };
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+// ---------------------------------------------------------------------------------------------
+// .plumb.hcl
+
 /// 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
+    text.get(..offset)
+        .unwrap_or(text)
         .bytes()
         .filter(|&b| b == b'\n')
         .count()
         + 1
 }
 
-/// The string fields of one `override` or `ignore` block, with the line of each.
+/// The string attributes of one `override` or `ignore` block, each with its line. Attributes
+/// are taken out one by one; whatever is left at the end is unknown.
 struct Fields<'a> {
-    origin: &'a str,
-    block_line: usize,
+    file: &'a str,
+    block: &'a str,
+    line: usize,
     values: Vec<(String, String, usize)>,
 }
 
-impl Fields<'_> {
-    fn error(&self, line: usize, message: String) -> PolicyError {
-        PolicyError {
-            origin: self.origin.to_owned(),
-            line,
-            message,
+impl<'a> Fields<'a> {
+    fn read(block: &'a Block, text: &str, file: &'a str) -> Result<Self, PolicyError> {
+        let kind = block.ident.as_str();
+        let line = block.span().map_or(1, |s| line_of(text, s.start));
+        if let Some(label) = block.labels.first() {
+            let at = label.span().map_or(line, |s| line_of(text, s.start));
+            return Err(invalid(file, at, format!("`{kind}` blocks take no label")));
         }
+        let mut values: Vec<(String, String, usize)> = Vec::new();
+        for structure in &block.body {
+            let at = structure.span().map_or(line, |s| line_of(text, s.start));
+            match structure {
+                Structure::Attribute(attr) => {
+                    let name = attr.key.as_str();
+                    let Expression::String(value) = &attr.value else {
+                        return Err(invalid(
+                            file,
+                            at,
+                            format!(
+                                "`{name}` must be a quoted string (a policy is not evaluated: \
+                                 no variables or expressions)"
+                            ),
+                        ));
+                    };
+                    values.push((name.to_owned(), value.value().clone(), at));
+                }
+                Structure::Block(inner) => {
+                    return Err(invalid(
+                        file,
+                        at,
+                        format!(
+                            "unexpected block `{}` inside `{kind}`",
+                            inner.ident.as_str()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Fields {
+            file,
+            block: kind,
+            line,
+            values,
+        })
+    }
+
+    fn error(&self, line: usize, message: impl Into<String>) -> PolicyError {
+        invalid(self.file, line, message)
     }
 
     fn take(&mut self, name: &str) -> Option<(String, usize)> {
         let at = self.values.iter().position(|(k, _, _)| k == name)?;
         let (_, value, line) = self.values.remove(at);
         Some((value, line))
+    }
+
+    fn text(&mut self, name: &str) -> Option<String> {
+        self.take(name).map(|(value, _)| value)
     }
 
     fn path(&mut self) -> Result<Option<AttrPath>, PolicyError> {
@@ -91,257 +174,373 @@ impl Fields<'_> {
     }
 
     /// Everything not taken is unknown: a typo must not silently widen or narrow a policy.
-    fn finish(self, block: &str) -> Result<(), PolicyError> {
+    fn finish(self) -> Result<(), PolicyError> {
         match self.values.first() {
-            Some((name, _, line)) => {
-                Err(self.error(*line, format!("unknown attribute `{name}` in `{block}`")))
-            }
+            Some((name, _, line)) => Err(self.error(
+                *line,
+                format!("unknown attribute `{name}` in `{}`", self.block),
+            )),
             None => Ok(()),
         }
     }
 }
 
-fn fields<'a>(block: &Block, text: &str, origin: &'a str) -> Result<Fields<'a>, PolicyError> {
-    let block_line = block.span().map_or(0, |s| line_of(text, s.start));
-    let mut values = Vec::new();
-    for structure in &block.body {
-        let line = structure
-            .span()
-            .map_or(block_line, |s| line_of(text, s.start));
-        match structure {
-            Structure::Attribute(attr) => match &attr.value {
-                Expression::String(s) => {
-                    values.push((attr.key.as_str().to_owned(), s.value().clone(), line));
-                }
-                _ => {
-                    return Err(PolicyError {
-                        origin: origin.to_owned(),
-                        line,
-                        message: format!("`{}` must be a quoted string", attr.key.as_str()),
-                    });
-                }
-            },
-            Structure::Block(inner) => {
-                return Err(PolicyError {
-                    origin: origin.to_owned(),
-                    line,
-                    message: format!(
-                        "unexpected block `{}` inside `{}`",
-                        inner.ident.as_str(),
-                        block.ident.as_str()
-                    ),
-                });
-            }
+fn read_override(mut f: Fields<'_>) -> Result<SeverityOverride, PolicyError> {
+    let (severity, severity_line) = f
+        .take("severity")
+        .ok_or_else(|| f.error(f.line, "an `override` needs `severity`"))?;
+    let severity: Severity = severity
+        .parse()
+        .map_err(|e: String| f.error(severity_line, e))?;
+    let rule = match f.take("rule") {
+        Some((id, line)) if crate::rules::by_id(&id).is_none() => {
+            return Err(f.error(line, format!("unknown rule `{id}` (see `plumb rules`)")));
         }
+        other => other.map(|(id, _)| id),
+    };
+    let resource_type = f.text("type");
+    let path = f.path()?;
+    if rule.is_none() && resource_type.is_none() && path.is_none() {
+        return Err(f.error(
+            f.line,
+            "an `override` needs at least one of `rule`, `type`, `path`",
+        ));
     }
-    Ok(Fields {
-        origin,
-        block_line,
-        values,
+    f.finish()?;
+    Ok(SeverityOverride {
+        rule,
+        resource_type,
+        path,
+        severity,
     })
 }
 
-fn is_date(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return false;
+fn read_ignore(mut f: Fields<'_>) -> Result<IgnoreRule, PolicyError> {
+    let reason = match f.take("reason") {
+        Some((reason, _)) if !reason.trim().is_empty() => reason,
+        Some((_, line)) => {
+            return Err(f.error(line, "`reason` is empty: say why, for the next reader"));
+        }
+        None => {
+            return Err(f.error(
+                f.line,
+                "an `ignore` needs a `reason`: say why, for the next reader",
+            ));
+        }
     };
-    let number = |s: &str, len: usize| {
-        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse::<u32>().ok())
-            .flatten()
+    let address = f.text("address");
+    let resource_type = f.text("type");
+    let id = f.text("id");
+    let path = f.path()?;
+    let owner = f.text("owner");
+    let expires = match f.take("expires") {
+        Some((date, line)) if !is_date(&date) => {
+            return Err(f.error(
+                line,
+                format!("`expires` must be a date YYYY-MM-DD, not `{date}`"),
+            ));
+        }
+        other => other.map(|(date, _)| date),
     };
-    matches!(
-        (number(y, 4), number(m, 2), number(d, 2)),
-        (Some(_), Some(1..=12), Some(1..=31))
-    )
+    if address.is_none() && resource_type.is_none() && id.is_none() {
+        return Err(f.error(
+            f.line,
+            "an `ignore` needs at least one of `address`, `type`, `id`",
+        ));
+    }
+    let origin = format!("{}:{}", f.file, f.line);
+    f.finish()?;
+    Ok(IgnoreRule {
+        address,
+        resource_type,
+        id,
+        path,
+        reason,
+        owner,
+        expires,
+        origin,
+    })
 }
 
-/// Reads `.plumb.hcl`.
-pub fn parse_plumb_hcl(text: &str, origin: &str) -> Result<Policy, PolicyError> {
-    let body = hcl_edit::parser::parse_body(text).map_err(|e| PolicyError {
-        origin: origin.to_owned(),
-        line: e.location().line(),
-        message: e.message().split_whitespace().collect::<Vec<_>>().join(" "),
+/// Reads `.plumb.hcl`; `file` names it in errors and in each ignore's origin.
+pub fn parse_plumb_hcl(text: &str, file: &str) -> Result<Policy, PolicyError> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| {
+        invalid(
+            file,
+            e.location().line(),
+            e.message().split_whitespace().collect::<Vec<_>>().join(" "),
+        )
     })?;
     let mut policy = Policy::default();
     for structure in &body {
-        let line = structure.span().map_or(0, |s| line_of(text, s.start));
-        let block = match structure {
-            // Reserved for multi-workspace scans.
-            Structure::Attribute(attr) if attr.key.as_str() == "workspaces" => continue,
+        let line = structure.span().map_or(1, |s| line_of(text, s.start));
+        match structure {
+            // Reserved: the workspaces a multi-workspace scan covers.
+            Structure::Attribute(attr) if attr.key.as_str() == "workspaces" => {}
             Structure::Attribute(attr) => {
-                return Err(PolicyError {
-                    origin: origin.to_owned(),
+                return Err(invalid(
+                    file,
                     line,
-                    message: format!("unknown setting `{}`", attr.key.as_str()),
-                });
+                    format!("unknown setting `{}`", attr.key.as_str()),
+                ));
             }
-            Structure::Block(block) => block,
-        };
-        match block.ident.as_str() {
-            "override" => {
-                let mut f = fields(block, text, origin)?;
-                let (severity, severity_line) = f.take("severity").ok_or_else(|| {
-                    f.error(f.block_line, "an `override` needs `severity`".to_owned())
-                })?;
-                let severity: Severity = severity
-                    .parse()
-                    .map_err(|e: String| f.error(severity_line, e))?;
-                let rule = f.take("rule").map(|(v, _)| v);
-                if let Some(id) = &rule
-                    && crate::rules::by_id(id).is_none()
-                {
-                    return Err(f.error(
-                        f.block_line,
-                        format!("unknown rule `{id}` (see `plumb rules`)"),
+            Structure::Block(block) => match block.ident.as_str() {
+                "override" => policy
+                    .overrides
+                    .push(read_override(Fields::read(block, text, file)?)?),
+                "ignore" => policy
+                    .ignores
+                    .push(read_ignore(Fields::read(block, text, file)?)?),
+                // Reserved: environment parity settings.
+                "parity" => {}
+                other => {
+                    return Err(invalid(
+                        file,
+                        line,
+                        format!("unknown block `{other}` (expected `override` or `ignore`)"),
                     ));
                 }
-                let resource_type = f.take("type").map(|(v, _)| v);
-                let path = f.path()?;
-                if rule.is_none() && resource_type.is_none() && path.is_none() {
-                    return Err(f.error(
-                        f.block_line,
-                        "an `override` needs at least one of `rule`, `type`, `path`".to_owned(),
-                    ));
-                }
-                f.finish("override")?;
-                policy.overrides.push(SeverityOverride {
-                    rule,
-                    resource_type,
-                    path,
-                    severity,
-                });
-            }
-            "ignore" => {
-                let mut f = fields(block, text, origin)?;
-                let (reason, _) = f
-                    .take("reason")
-                    .filter(|(r, _)| !r.trim().is_empty())
-                    .ok_or_else(|| {
-                        f.error(
-                            f.block_line,
-                            "an `ignore` needs a `reason`: say why, for the next reader".to_owned(),
-                        )
-                    })?;
-                let address = f.take("address").map(|(v, _)| v);
-                let resource_type = f.take("type").map(|(v, _)| v);
-                let id = f.take("id").map(|(v, _)| v);
-                let path = f.path()?;
-                let owner = f.take("owner").map(|(v, _)| v);
-                let expires = match f.take("expires") {
-                    Some((date, line)) if !is_date(&date) => {
-                        return Err(f.error(
-                            line,
-                            format!("`expires` must be a date YYYY-MM-DD, not `{date}`"),
-                        ));
-                    }
-                    other => other.map(|(v, _)| v),
-                };
-                if address.is_none() && resource_type.is_none() && id.is_none() {
-                    return Err(f.error(
-                        f.block_line,
-                        "an `ignore` needs at least one of `address`, `type`, `id`".to_owned(),
-                    ));
-                }
-                let block_line = f.block_line;
-                f.finish("ignore")?;
-                policy.ignores.push(IgnoreRule {
-                    address,
-                    resource_type,
-                    id,
-                    path,
-                    reason,
-                    owner,
-                    expires,
-                    origin: format!("{origin}:{block_line}"),
-                });
-            }
-            // Reserved for environment parity.
-            "parity" => {}
-            other => {
-                return Err(PolicyError {
-                    origin: origin.to_owned(),
-                    line,
-                    message: format!("unknown block `{other}` (expected `override` or `ignore`)"),
-                });
-            }
+            },
         }
     }
     Ok(policy)
 }
 
-/// Splits a `.driftignore` line on dots that are not escaped (`\.`).
-fn split_unescaped(line: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if chars.peek() == Some(&'.') => {
-                chars.next();
-                if let Some(last) = parts.last_mut() {
-                    last.push('.');
-                }
-            }
-            '.' => parts.push(String::new()),
-            c => {
-                if let Some(last) = parts.last_mut() {
-                    last.push(c);
-                }
-            }
-        }
-    }
-    parts
+// ---------------------------------------------------------------------------------------------
+// .driftignore
+
+/// One `.driftignore` line. driftctl matches a line as a glob (`*` any run of characters, dots
+/// included; `?` one character; `\x` a literal `x`) against the strings `TYPE.ID` and
+/// `TYPE.ID.attribute.path`, and also matches `LINE.*` when the line does not end in `*`; the
+/// last line that matches decides, and a `!` line un-ignores.
+struct DriftLine {
+    line: usize,
+    /// Split at the unescaped dots, escapes resolved: an escaped dot stays inside its part.
+    parts: Vec<String>,
 }
 
-/// Reads driftctl's `.driftignore`: one rule a line, `TYPE.ID` or `TYPE.ID.attribute.path`, `*`
-/// as a wildcard, `\.` for a dot inside an id, `#` for comments.
-pub fn parse_driftignore(text: &str, origin: &str) -> Result<Vec<IgnoreRule>, PolicyError> {
-    let mut rules = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        let number = i + 1;
-        let error = |message: String| PolicyError {
-            origin: origin.to_owned(),
-            line: number,
-            message,
-        };
-        if line.is_empty() || line.starts_with('#') {
-            continue;
+const WILDCARDS: [char; 2] = ['*', '?'];
+
+impl DriftLine {
+    /// The glob as driftctl matches it: there an escaped dot is an ordinary dot.
+    fn text(&self) -> String {
+        self.parts.join(".")
+    }
+
+    /// Every glob driftctl makes of the line.
+    fn globs(&self) -> Vec<String> {
+        let text = self.text();
+        if text.ends_with('*') {
+            vec![text]
+        } else {
+            vec![format!("{text}.*"), text]
         }
-        if line.starts_with('!') {
-            // Skipping a negation would ignore more than the user meant, which hides drift.
-            return Err(error(
-                "negated rules (`!`) are not supported; write the ignores you want in .plumb.hcl"
-                    .to_owned(),
-            ));
+    }
+
+    /// True when `negation` un-ignores everything this line ignores, so that the line can be
+    /// dropped whole. Exact for a line without wildcards; for a wildcard line, only the cases
+    /// that are certain (the same glob, `*`, a `PREFIX*` that the line's literal start begins
+    /// with).
+    fn covered_by(&self, negation: &DriftLine) -> bool {
+        let text = self.text();
+        if !text.contains(WILDCARDS) {
+            return negation.globs().iter().any(|g| glob_match(g, &text));
         }
-        let parts = split_unescaped(line);
-        let (resource_type, id, path) = match parts.as_slice() {
-            [all] if all == "*" => ("*".to_owned(), "*".to_owned(), Vec::new()),
-            [t, id, path @ ..] if !t.is_empty() && !id.is_empty() => {
-                (t.clone(), id.clone(), path.to_vec())
-            }
-            _ => {
-                return Err(error(format!(
-                    "expected TYPE.ID or TYPE.ID.attribute, found `{line}`"
-                )));
-            }
-        };
-        let path =
-            (!path.is_empty()).then(|| AttrPath(path.into_iter().map(Segment::Attr).collect()));
-        rules.push(IgnoreRule {
+        if text == negation.text() {
+            return true;
+        }
+        match negation.text().strip_suffix('*') {
+            Some(prefix) if !prefix.contains(WILDCARDS) => text
+                .split(WILDCARDS)
+                .next()
+                .is_some_and(|start| start.starts_with(prefix)),
+            _ => false,
+        }
+    }
+
+    /// True when some string is matched by both lines.
+    fn overlaps(&self, other: &DriftLine) -> bool {
+        self.globs()
+            .iter()
+            .any(|a| other.globs().iter().any(|b| globs_intersect(a, b)))
+    }
+
+    /// The ignores that match what driftctl matches. Without escapes a line like
+    /// `aws_s3_bucket.my.bucket` is ambiguous (the bucket `my.bucket`, or the attribute `bucket`
+    /// of the bucket `my`); driftctl matches strings, so it ignores both, and so do these.
+    fn rules(&self, file: &str) -> Vec<IgnoreRule> {
+        let rule = |id: String, path: Option<AttrPath>| IgnoreRule {
             address: None,
-            resource_type: Some(resource_type),
+            resource_type: Some(self.parts[0].clone()),
             id: Some(id),
             path,
-            reason: "listed in .driftignore".to_owned(),
+            reason: format!(".driftignore:{}", self.line),
             owner: None,
             expires: None,
-            origin: format!("{origin}:{number}"),
-        });
+            origin: format!("{file}:{}", self.line),
+        };
+        if self.parts.len() == 1 {
+            // driftctl's appended `.*` makes a bare type (or type glob) cover all its resources.
+            return vec![rule("*".to_owned(), None)];
+        }
+        (2..=self.parts.len())
+            .map(|split| {
+                let id = self.parts[1..split].join(".");
+                let path = &self.parts[split..];
+                // A trailing `.*` means "anything below": plumb's path prefixes say that already.
+                // `TYPE.ID.*` keeps an empty path: every attribute, but not the resource itself.
+                let end = path.iter().rposition(|p| p != "*").map_or(0, |i| i + 1);
+                let path = (!path.is_empty()).then(|| {
+                    AttrPath(
+                        path[..end]
+                            .iter()
+                            .map(|p| match p.parse::<usize>() {
+                                Ok(index) => Segment::Index(index),
+                                Err(_) => Segment::Attr(p.clone()),
+                            })
+                            .collect(),
+                    )
+                });
+                rule(id, path)
+            })
+            .collect()
     }
-    Ok(rules)
+}
+
+/// True when some string matches both globs (`*` and `?` wildcards, everything else literal):
+/// a walk over pairs of positions, each step producing one character for both or letting a
+/// `*` end.
+fn globs_intersect(left: &str, right: &str) -> bool {
+    let (left, right): (Vec<char>, Vec<char>) = (left.chars().collect(), right.chars().collect());
+    let mut seen = vec![vec![false; right.len() + 1]; left.len() + 1];
+    let mut todo = vec![(0, 0)];
+    while let Some((i, j)) = todo.pop() {
+        if std::mem::replace(&mut seen[i][j], true) {
+            continue;
+        }
+        match (left.get(i).copied(), right.get(j).copied()) {
+            (None, None) => return true,
+            (Some('*'), next) => {
+                todo.push((i + 1, j));
+                if next.is_some() {
+                    todo.push((i, j + 1));
+                }
+            }
+            (next, Some('*')) => {
+                todo.push((i, j + 1));
+                if next.is_some() {
+                    todo.push((i + 1, j));
+                }
+            }
+            (Some(l), Some(r)) if l == r || l == '?' || r == '?' => todo.push((i + 1, j + 1)),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// One line's pattern, or `None` for a blank line or a comment; the flag says `!`.
+fn parse_drift_line(
+    raw: &str,
+    number: usize,
+    file: &str,
+) -> Result<Option<(bool, DriftLine)>, PolicyError> {
+    let line = raw.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(None);
+    }
+    let error = |message: String| invalid(file, number, message);
+    let (negated, pattern) = match line.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, line),
+    };
+    let mut parts = vec![String::new()];
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        let c = match c {
+            '\\' => match chars.next() {
+                Some('*' | '?') => {
+                    return Err(error(format!(
+                        "an escaped `*` or `?` (a literal star or question mark) is not supported: `{line}`"
+                    )));
+                }
+                Some(escaped) => escaped,
+                None => return Err(error(format!("`{line}` ends in a lone `\\`"))),
+            },
+            '.' => {
+                parts.push(String::new());
+                continue;
+            }
+            '[' => {
+                return Err(error(format!(
+                    "character classes (`[...]`) are not supported: `{line}` (write `\\[` for a literal `[`)"
+                )));
+            }
+            c => c,
+        };
+        if let Some(last) = parts.last_mut() {
+            last.push(c);
+        }
+    }
+    if parts.iter().any(String::is_empty) {
+        return Err(error(format!(
+            "expected TYPE, TYPE.ID or TYPE.ID.attribute.path, found `{line}`"
+        )));
+    }
+    let drift = DriftLine {
+        line: number,
+        parts,
+    };
+    if !negated {
+        let path = drift.parts.get(2..).unwrap_or_default();
+        let end = path.iter().rposition(|p| p != "*").map_or(0, |i| i + 1);
+        if path[..end].iter().any(|p| p.contains(WILDCARDS)) {
+            return Err(error(format!(
+                "wildcards inside an attribute path are not supported (only a trailing `.*`): `{line}`"
+            )));
+        }
+    }
+    Ok(Some((negated, drift)))
+}
+
+/// Reads driftctl's `.driftignore` (syntax and mapping in `docs/policy.md`). A `!` line drops
+/// the earlier lines it un-ignores entirely; one that would carve an exception out of an earlier
+/// line is an error, because plumb's ignores cannot say "all but", and guessing would hide
+/// drift or show drift the team had set aside.
+pub fn parse_driftignore(text: &str, file: &str) -> Result<Vec<IgnoreRule>, PolicyError> {
+    let mut lines: Vec<DriftLine> = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let number = i + 1;
+        let Some((negated, line)) = parse_drift_line(raw, number, file)? else {
+            continue;
+        };
+        if !negated {
+            lines.push(line);
+            continue;
+        }
+        let mut kept = Vec::with_capacity(lines.len());
+        for earlier in lines {
+            if earlier.covered_by(&line) {
+                continue;
+            }
+            if earlier.overlaps(&line) {
+                return Err(invalid(
+                    file,
+                    number,
+                    format!(
+                        "`{}` un-ignores only part of what line {} (`{}`) ignores; plumb cannot \
+                         express such an exception: list what to ignore instead",
+                        raw.trim(),
+                        earlier.line,
+                        earlier.text()
+                    ),
+                ));
+            }
+            kept.push(earlier);
+        }
+        lines = kept;
+    }
+    Ok(lines.iter().flat_map(|l| l.rules(file)).collect())
 }
 
 #[cfg(test)]
@@ -350,6 +549,8 @@ mod tests {
 
     const POLICY: &str = r#"
 # The platform team's drift policy.
+workspaces = ["prod", "staging"]
+
 override {
   rule     = "tags-changed"
   severity = "medium"
@@ -358,20 +559,22 @@ override {
 override {
   type     = "aws_instance"
   path     = "tags[\"CostCenter\"]"
-  severity = "high"
+  severity = "HIGH"
 }
 
 ignore {
   address = "module.legacy.*"
-  reason  = "being migrated by hand"
-  owner   = "platform"
-  expires = "2027-01-31"
+  type    = "aws_instance"
+  id      = "i-0abc*"
+  path    = "tags[\"LastPatched\"]"
+  reason  = "the patch robot retags nightly"
+  owner   = "platform-team"
+  expires = "2028-02-29"
 }
 
 ignore {
-  type   = "aws_instance"
-  path   = "tags[\"LastPatched\"]"
-  reason = "the patch robot retags nightly"
+  type   = "aws_vpc"
+  reason = "owned by the network account"
 }
 
 parity {
@@ -379,21 +582,73 @@ parity {
 }
 "#;
 
+    fn hcl_error(text: &str) -> String {
+        match parse_plumb_hcl(text, ".plumb.hcl") {
+            Ok(policy) => panic!("{text:?} was accepted: {policy:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn drift_error(text: &str) -> String {
+        match parse_driftignore(text, ".driftignore") {
+            Ok(rules) => panic!("{text:?} was accepted: {rules:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
     #[test]
-    fn reads_overrides_and_ignores() {
+    fn reads_every_field() {
         let policy = parse_plumb_hcl(POLICY, ".plumb.hcl").unwrap();
-        assert_eq!(policy.overrides.len(), 2);
-        assert_eq!(policy.overrides[0].rule.as_deref(), Some("tags-changed"));
         assert_eq!(
-            policy.overrides[1].path.as_ref().unwrap().to_string(),
-            "tags[\"CostCenter\"]"
+            policy.overrides,
+            vec![
+                SeverityOverride {
+                    rule: Some("tags-changed".into()),
+                    resource_type: None,
+                    path: None,
+                    severity: Severity::Medium,
+                },
+                SeverityOverride {
+                    rule: None,
+                    resource_type: Some("aws_instance".into()),
+                    path: Some("tags[\"CostCenter\"]".parse().unwrap()),
+                    severity: Severity::High,
+                },
+            ]
         );
-        assert_eq!(policy.ignores.len(), 2);
-        assert_eq!(policy.ignores[0].origin, ".plumb.hcl:14");
-        assert_eq!(policy.ignores[0].expires.as_deref(), Some("2027-01-31"));
         assert_eq!(
-            policy.ignores[1].path.as_ref().unwrap().to_string(),
-            "tags[\"LastPatched\"]"
+            policy.ignores,
+            vec![
+                IgnoreRule {
+                    address: Some("module.legacy.*".into()),
+                    resource_type: Some("aws_instance".into()),
+                    id: Some("i-0abc*".into()),
+                    path: Some("tags.LastPatched".parse().unwrap()),
+                    reason: "the patch robot retags nightly".into(),
+                    owner: Some("platform-team".into()),
+                    expires: Some("2028-02-29".into()),
+                    origin: ".plumb.hcl:16".into(),
+                },
+                IgnoreRule {
+                    address: None,
+                    resource_type: Some("aws_vpc".into()),
+                    id: None,
+                    path: None,
+                    reason: "owned by the network account".into(),
+                    owner: None,
+                    expires: None,
+                    origin: ".plumb.hcl:26".into(),
+                },
+            ]
+        );
+        assert_eq!(policy.today, None, "the caller decides what today is");
+    }
+
+    #[test]
+    fn an_empty_policy_is_valid() {
+        assert_eq!(
+            parse_plumb_hcl("# nothing yet\n", ".plumb.hcl").unwrap(),
+            Policy::default()
         );
     }
 
@@ -401,80 +656,327 @@ parity {
     fn errors_name_the_line() {
         let cases: &[(&str, &str)] = &[
             (
-                "ignore {\n  type = \"aws_vpc\"\n}\n",
-                ".plumb.hcl:1: an `ignore` needs a `reason`",
+                "\nignore {\n  type = \"aws_vpc\"\n}\n",
+                ".plumb.hcl:2: an `ignore` needs a `reason`",
+            ),
+            (
+                "ignore {\n  type = \"aws_vpc\"\n  reason = \"  \"\n}\n",
+                ".plumb.hcl:3: `reason` is empty",
             ),
             (
                 "ignore {\n  type = \"x\"\n  reason = \"r\"\n  expires = \"next week\"\n}\n",
-                ".plumb.hcl:4: `expires` must be a date",
+                ".plumb.hcl:4: `expires` must be a date YYYY-MM-DD, not `next week`",
+            ),
+            (
+                "ignore {\n  type = \"x\"\n  reason = \"r\"\n  expires = \"2027-02-29\"\n}\n",
+                ".plumb.hcl:4: `expires` must be a date YYYY-MM-DD, not `2027-02-29`",
+            ),
+            (
+                "ignore {\n  reason = \"r\"\n  owner = \"me\"\n}\n",
+                ".plumb.hcl:1: an `ignore` needs at least one of `address`, `type`, `id`",
+            ),
+            (
+                "ignore {\n  path = \"tags\"\n  reason = \"r\"\n}\n",
+                ".plumb.hcl:1: an `ignore` needs at least one of `address`, `type`, `id`",
             ),
             (
                 "override {\n  rule = \"tags-changed\"\n  severity = \"urgent\"\n}\n",
-                ".plumb.hcl:3: unknown severity",
+                ".plumb.hcl:3: unknown severity `urgent`",
             ),
             (
-                "override {\n  rule = \"no-such-rule\"\n  severity = \"low\"\n}\n",
-                ".plumb.hcl:1: unknown rule `no-such-rule`",
+                "override {\n  rule = \"tags-changed\"\n}\n",
+                ".plumb.hcl:1: an `override` needs `severity`",
+            ),
+            (
+                "override {\n  severity = \"low\"\n}\n",
+                ".plumb.hcl:1: an `override` needs at least one of `rule`, `type`, `path`",
+            ),
+            (
+                "override {\n  severity = \"low\"\n  rule = \"no-such-rule\"\n}\n",
+                ".plumb.hcl:3: unknown rule `no-such-rule` (see `plumb rules`)",
+            ),
+            (
+                "override {\n  type = \"aws_vpc\"\n  severity = \"low\"\n  reason = \"r\"\n}\n",
+                ".plumb.hcl:4: unknown attribute `reason` in `override`",
             ),
             (
                 "ignore {\n  type = \"x\"\n  reason = \"r\"\n  typo = \"y\"\n}\n",
-                ".plumb.hcl:4: unknown attribute `typo`",
+                ".plumb.hcl:4: unknown attribute `typo` in `ignore`",
             ),
-            ("ignroe {\n}\n", ".plumb.hcl:1: unknown block `ignroe`"),
+            (
+                "ignore {\n  type = \"x\"\n  type = \"y\"\n  reason = \"r\"\n}\n",
+                ".plumb.hcl:3: invalid attribute; expected unique attribute key",
+            ),
             (
                 "ignore {\n  type = \"x\"\n  reason = \"r\"\n  path = \"tags[\"\n}\n",
-                ".plumb.hcl:4: invalid attribute path",
+                ".plumb.hcl:4: invalid attribute path `tags[`",
+            ),
+            (
+                "override {\n  path = \"\"\n  severity = \"low\"\n}\n",
+                ".plumb.hcl:2: invalid attribute path ``: empty path",
             ),
             (
                 "ignore {\n  type = var.x\n  reason = \"r\"\n}\n",
                 ".plumb.hcl:2: `type` must be a quoted string",
             ),
-            ("ignore {\n", ".plumb.hcl:1: invalid block body"),
+            (
+                "ignore {\n  type = \"aws_${x}\"\n  reason = \"r\"\n}\n",
+                ".plumb.hcl:2: `type` must be a quoted string",
+            ),
+            (
+                "ignore {\n  type = \"x\"\n  reason = \"r\"\n  match {\n  }\n}\n",
+                ".plumb.hcl:4: unexpected block `match` inside `ignore`",
+            ),
+            (
+                "ignore \"legacy\" {\n  type = \"x\"\n  reason = \"r\"\n}\n",
+                ".plumb.hcl:1: `ignore` blocks take no label",
+            ),
+            ("\n\nignroe {\n}\n", ".plumb.hcl:3: unknown block `ignroe`"),
+            (
+                "today = \"2026-01-01\"\n",
+                ".plumb.hcl:1: unknown setting `today`",
+            ),
+            (
+                "ignore {\n  type = \"x\"\n",
+                ".plumb.hcl:2: invalid block body",
+            ),
         ];
         for (text, expected) in cases {
-            let err = parse_plumb_hcl(text, ".plumb.hcl").unwrap_err().to_string();
+            let err = hcl_error(text);
             assert!(err.starts_with(expected), "{text:?}: {err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
         }
     }
 
     #[test]
-    fn reads_driftignore() {
-        let text = "# comment\n\naws_s3_bucket.my\\.bucket\naws_instance.*\naws_instance.i-123.tags.Name\n*\n";
-        let rules = parse_driftignore(text, ".driftignore").unwrap();
-        assert_eq!(rules.len(), 4);
-        assert_eq!(rules[0].id.as_deref(), Some("my.bucket"));
-        assert_eq!(rules[1].id.as_deref(), Some("*"));
-        assert_eq!(rules[2].path.as_ref().unwrap().to_string(), "tags.Name");
-        assert_eq!(rules[2].origin, ".driftignore:5");
-        assert_eq!(rules[3].resource_type.as_deref(), Some("*"));
-        let err = parse_driftignore("!aws_instance.i-1\n", ".driftignore").unwrap_err();
-        assert!(
-            err.to_string().starts_with(".driftignore:1: negated rules"),
-            "{err}"
-        );
-        let err = parse_driftignore("aws_instance\n", ".driftignore").unwrap_err();
+    fn dates_are_real_calendar_days() {
+        for good in ["2027-01-31", "2028-02-29", "2000-02-29", "2026-12-31"] {
+            assert!(is_date(good), "{good}");
+        }
+        for bad in [
+            "2027-02-29",
+            "1900-02-29",
+            "2027-04-31",
+            "2027-13-01",
+            "2027-00-10",
+            "2027-01-00",
+            "2027-1-31",
+            "27-01-31",
+            "2027/01/31",
+            "2027-01-31T00:00",
+            "２０２７-01-31",
+            "",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_missing_file_is_one_line_naming_it() {
+        let err = load(Path::new("/nonexistent/.plumb.hcl")).unwrap_err();
         assert!(
             err.to_string()
-                .starts_with(".driftignore:1: expected TYPE.ID"),
+                .starts_with("/nonexistent/.plumb.hcl: cannot read:"),
             "{err}"
         );
     }
 
+    /// `(type, id, path)` of each rule, in order.
+    fn triples(text: &str) -> Vec<(String, String, Option<String>)> {
+        parse_driftignore(text, ".driftignore")
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                (
+                    r.resource_type.unwrap(),
+                    r.id.unwrap(),
+                    r.path.map(|p| p.to_string()),
+                )
+            })
+            .collect()
+    }
+
+    fn t(ty: &str, id: &str, path: Option<&str>) -> (String, String, Option<String>) {
+        (ty.to_owned(), id.to_owned(), path.map(str::to_owned))
+    }
+
     #[test]
-    fn driftignore_wildcards_match_types_and_ids() {
+    fn driftignore_lines_map_to_ignores() {
+        assert_eq!(
+            triples(
+                "# moved over from driftctl\n\n   \naws_instance.i-0abc\naws_s3_bucket.my\\.bucket\n\
+                 aws_iam_user.*\naws_route53*\naws_vpc\n*\n"
+            ),
+            vec![
+                t("aws_instance", "i-0abc", None),
+                t("aws_s3_bucket", "my.bucket", None),
+                t("aws_iam_user", "*", None),
+                t("aws_route53*", "*", None),
+                t("aws_vpc", "*", None),
+                t("*", "*", None),
+            ]
+        );
+        let rules = parse_driftignore("\n\naws_instance.i-1\n", "dir/.driftignore").unwrap();
+        assert_eq!(rules[0].reason, ".driftignore:3");
+        assert_eq!(rules[0].origin, "dir/.driftignore:3");
+        assert_eq!(
+            (rules[0].owner.as_ref(), rules[0].expires.as_ref()),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn driftignore_attribute_paths() {
+        // Escaped: exactly one reading.
+        assert_eq!(
+            triples("aws_s3_bucket.my\\.bucket.tags.Name\n"),
+            vec![
+                t("aws_s3_bucket", "my.bucket", Some("tags.Name")),
+                t("aws_s3_bucket", "my.bucket.tags", Some("Name")),
+                t("aws_s3_bucket", "my.bucket.tags.Name", None),
+            ]
+        );
+        // driftctl matches strings, so `a.b.c` is also the resource `b.c`; plumb keeps every
+        // reading, numbers are list indexes, and a trailing `*` means "anything below".
+        assert_eq!(
+            triples("aws_security_group.sg-1.ingress.0.*\n"),
+            vec![
+                t("aws_security_group", "sg-1", Some("ingress[0]")),
+                t("aws_security_group", "sg-1.ingress", Some("[0]")),
+                t("aws_security_group", "sg-1.ingress.0", Some("")),
+                t("aws_security_group", "sg-1.ingress.0.*", None),
+            ]
+        );
+        assert_eq!(
+            triples("aws_instance.*.tags\\.x\n"),
+            vec![
+                t("aws_instance", "*", Some("[\"tags.x\"]")),
+                t("aws_instance", "*.tags.x", None),
+            ]
+        );
+        assert_eq!(
+            triples("type.idwith\\\\.json\n"),
+            vec![
+                t("type", "idwith\\", Some("json")),
+                t("type", "idwith\\.json", None)
+            ]
+        );
+    }
+
+    #[test]
+    fn driftignore_rules_ignore_what_driftctl_ignores() {
+        let text = "aws_instance.*\naws_s3_bucket.my\\.bucket\naws_vpc.vpc-1.tags\n\
+                    aws_subnet.subnet-1.*\naws_ebs_volume\n";
         let policy = Policy {
-            ignores: parse_driftignore("aws_instance.*\n", ".driftignore").unwrap(),
+            ignores: parse_driftignore(text, ".driftignore").unwrap(),
             ..Policy::default()
         };
-        assert!(
+        let resource = |ty: &str, id: &str| policy.ignores_resource(None, ty, Some(id)).is_some();
+        let path = |ty: &str, id: &str, p: &str| {
             policy
-                .ignores_resource(None, "aws_instance", Some("i-1"))
+                .ignores_path(None, ty, Some(id), &p.parse().unwrap())
                 .is_some()
-        );
+        };
+        assert!(resource("aws_instance", "i-1"));
+        assert!(resource("aws_s3_bucket", "my.bucket"));
+        assert!(!resource("aws_s3_bucket", "my-bucket"));
+        assert!(resource("aws_ebs_volume", "vol-1"));
+        assert!(!resource("aws_vpc", "vpc-1"), "only its tags");
+        assert!(path("aws_vpc", "vpc-1", "tags[\"Name\"]"));
+        assert!(!path("aws_vpc", "vpc-1", "cidr_block"));
+        assert!(!path("aws_vpc", "vpc-2", "tags[\"Name\"]"));
         assert!(
-            policy
-                .ignores_resource(None, "aws_vpc", Some("vpc-1"))
-                .is_none()
+            !resource("aws_subnet", "subnet-1"),
+            "`.*` is every attribute, not the subnet"
         );
+        assert!(path("aws_subnet", "subnet-1", "cidr_block"));
+        assert!(!resource("aws_security_group", "sg-1"));
+    }
+
+    #[test]
+    fn driftignore_negation() {
+        // A negation that covers earlier lines drops them; later lines ignore again.
+        assert_eq!(
+            triples(
+                "aws_instance.i-1\naws_instance.i-2\naws_vpc.*\n!aws_instance.i-*\n\
+                 !aws_vpc.*\naws_instance.i-2\n"
+            ),
+            vec![t("aws_instance", "i-2", None)]
+        );
+        // One that touches nothing earlier changes nothing.
+        assert_eq!(
+            triples("aws_instance.i-1\n!aws_vpc.vpc-1\n!aws_s3_bucket.*\n"),
+            vec![t("aws_instance", "i-1", None)]
+        );
+        assert_eq!(triples("aws_route53*\naws_s3*\n!aws_*\n"), vec![]);
+        assert_eq!(
+            triples("aws_vpc.vpc-1.tags\n!aws_vpc.vpc-1\n"),
+            vec![],
+            "un-ignoring the resource un-ignores its attributes (`!LINE` also matches `LINE.*`)"
+        );
+    }
+
+    #[test]
+    fn driftignore_errors_name_the_line() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "# c\n.id\n",
+                ".driftignore:2: expected TYPE, TYPE.ID or TYPE.ID.attribute.path, found `.id`",
+            ),
+            ("aws_instance.\n", ".driftignore:1: expected TYPE"),
+            ("a..b\n", ".driftignore:1: expected TYPE"),
+            (
+                "aws_instance.i-1\\\n",
+                ".driftignore:1: `aws_instance.i-1\\` ends in a lone `\\`",
+            ),
+            ("aws_instance.i-[12]\n", ".driftignore:1: character classes"),
+            ("aws_instance.i\\*\n", ".driftignore:1: an escaped `*`"),
+            (
+                "\naws_instance.*.tags.*.x\n",
+                ".driftignore:2: wildcards inside an attribute path are not supported",
+            ),
+            (
+                "aws_instance.i-1.ta?s\n",
+                ".driftignore:1: wildcards inside an attribute path",
+            ),
+            (
+                "*\n!aws_s3*\n",
+                ".driftignore:2: `!aws_s3*` un-ignores only part of what line 1 (`*`) ignores",
+            ),
+            (
+                "aws_vpc.vpc-1\n!aws_vpc.vpc-1.tags\n",
+                ".driftignore:2: `!aws_vpc.vpc-1.tags` un-ignores only part of what line 1",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = drift_error(text);
+            assert!(err.starts_with(expected), "{text:?}: {err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+        }
+    }
+
+    #[test]
+    fn glob_intersection() {
+        for (a, b) in [
+            ("*", "anything"),
+            ("aws_*", "*_instance.i-1"),
+            ("a?c", "*c"),
+            ("a*b*c", "*bbb*"),
+            ("", "*"),
+            ("x.y.*", "x.*"),
+        ] {
+            assert!(globs_intersect(a, b), "{a} {b}");
+            assert!(globs_intersect(b, a), "{b} {a}");
+        }
+        for (a, b) in [
+            ("aws_vpc.*", "aws_instance.*"),
+            ("a?", "abc"),
+            ("a*", "b*"),
+            ("*a", "*b"),
+            ("", "?"),
+        ] {
+            assert!(!globs_intersect(a, b), "{a} {b}");
+            assert!(!globs_intersect(b, a), "{b} {a}");
+        }
     }
 }
