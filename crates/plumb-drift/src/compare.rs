@@ -156,6 +156,109 @@ pub fn diff(
     }
 }
 
+/// Fields of nested blocks that one side has and the other lacks altogether (a provider
+/// version that adds or drops them, such as `metadata_options.http_protocol_ipv6` between 4.x
+/// and 6.x), taken out of both sides and returned with their path and value. Only where the
+/// schema says the value is a block or object: a map's keys (tags) are data, never dropped.
+pub fn one_sided_fields(
+    schema: Option<&ResourceSchema>,
+    path: &AttrPath,
+    state: &mut Value,
+    live: &mut Value,
+) -> Vec<(AttrPath, Option<Value>, Option<Value>)> {
+    let mut out = Vec::new();
+    if let Some(schema) = schema {
+        strip_one_sided(schema, path, state, live, &mut out);
+    }
+    out
+}
+
+fn strip_one_sided(
+    schema: &ResourceSchema,
+    path: &AttrPath,
+    state: &mut Value,
+    live: &mut Value,
+    out: &mut Vec<(AttrPath, Option<Value>, Option<Value>)>,
+) {
+    if state == live || schema.node(path).is_some_and(|n| n.is_map()) {
+        return;
+    }
+    match (state, live) {
+        (Value::Map(a), Value::Map(b)) => {
+            let only_a: Vec<String> = a
+                .keys()
+                .filter(|k| !b.contains_key(k))
+                .map(str::to_owned)
+                .collect();
+            let only_b: Vec<String> = b
+                .keys()
+                .filter(|k| !a.contains_key(k))
+                .map(str::to_owned)
+                .collect();
+            for key in only_a {
+                if let Some(v) = a.remove(&key).filter(|v| !v.is_empty_like()) {
+                    out.push((path.child_attr(&key), Some(v), None));
+                }
+            }
+            for key in only_b {
+                if let Some(v) = b.remove(&key).filter(|v| !v.is_empty_like()) {
+                    out.push((path.child_attr(&key), None, Some(v)));
+                }
+            }
+            let keys: Vec<String> = a.keys().map(str::to_owned).collect();
+            for key in keys {
+                if let (Some(x), Some(y)) = (a.get_mut(&key), b.get_mut(&key)) {
+                    strip_one_sided(schema, &path.child_attr(&key), x, y, out);
+                }
+            }
+        }
+        // Elements of a block list or set: a field no element on one side has.
+        (Value::List(a), Value::List(b)) if !a.is_empty() && !b.is_empty() => {
+            let keys = |items: &[Value]| -> std::collections::BTreeSet<String> {
+                items
+                    .iter()
+                    .filter_map(Value::as_map)
+                    .flat_map(|m| m.keys().map(str::to_owned))
+                    .collect()
+            };
+            let (ka, kb) = (keys(a), keys(b));
+            let element = path.child_index(0);
+            for (side, extra, state_side) in [
+                (
+                    &mut *a,
+                    ka.difference(&kb).cloned().collect::<Vec<_>>(),
+                    true,
+                ),
+                (
+                    &mut *b,
+                    kb.difference(&ka).cloned().collect::<Vec<_>>(),
+                    false,
+                ),
+            ] {
+                for key in extra {
+                    for item in side.iter_mut() {
+                        let removed = item.as_map_mut().and_then(|m| m.remove(&key));
+                        if let Some(v) = removed.filter(|v| !v.is_empty_like()) {
+                            let p = element.child_attr(&key);
+                            out.push(if state_side {
+                                (p, Some(v), None)
+                            } else {
+                                (p, None, Some(v))
+                            });
+                        }
+                    }
+                }
+            }
+            if a.len() == b.len() {
+                for (i, (x, y)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
+                    strip_one_sided(schema, &path.child_index(i), x, y, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A map value's entries as a `Map`, treating null as empty.
 pub fn as_map(value: Option<&Value>) -> Map {
     value.and_then(Value::as_map).cloned().unwrap_or_default()

@@ -12,8 +12,9 @@ use plumb_model::{
 };
 use plumb_schema::{ProviderSchemas, ResourceSchema};
 
-use crate::compare::{Difference, Outcome, as_map, compare};
+use crate::compare::{Difference, Outcome, as_map, compare, one_sided_fields};
 use crate::matching::{base_type, match_key};
+use crate::normalize::{EmptyEqualsNull, Normalizer};
 use crate::pending::pending_changes;
 use crate::policy::Policy;
 use crate::region::resource_region;
@@ -125,7 +126,7 @@ fn classify_resource(policy: &Policy, event: &ResourceEvent<'_>) -> Option<Verdi
 
 /// Whether the value at `path` may be shown: not when the schema, the state's own marks or the
 /// always-sensitive names say otherwise.
-fn is_sensitive(
+pub(crate) fn is_sensitive(
     schema: Option<&ResourceSchema>,
     state: Option<&Value>,
     live: Option<&Value>,
@@ -154,7 +155,7 @@ fn is_sensitive(
     by_schema || marked(state) || marked(live)
 }
 
-fn shown(value: Option<Value>, sensitive: bool) -> Option<Value> {
+pub(crate) fn shown(value: Option<Value>, sensitive: bool) -> Option<Value> {
     match value {
         Some(v) if sensitive => Some(Value::Sensitive(Box::new(v))),
         other => other,
@@ -321,9 +322,40 @@ impl<'a> Scan<'a> {
                 }
                 continue;
             };
-            let (s, l) =
+            let (filtered_s, filtered_l) =
                 self.separately_managed
                     .filter(&resource.address.r#type, subject.id, key, s, l);
+            if (&filtered_s != s || &filtered_l != l)
+                && !matches!(
+                    compare(schema, &resource.address.r#type, &path, s, l),
+                    Outcome::Equal
+                )
+            {
+                // What the separate resources account for is explained, not dropped silently.
+                self.suppress(
+                    subject,
+                    path.clone(),
+                    Some(s.clone()),
+                    Some(l.clone()),
+                    judgements::SEPARATELY_MANAGED.id,
+                    judgements::SEPARATELY_MANAGED.reason,
+                );
+            }
+            let (mut s, mut l) = (filtered_s, filtered_l);
+            if s != l {
+                let one_sided = one_sided_fields(schema, &path, &mut s, &mut l);
+                for (at, state_value, live_value) in one_sided {
+                    let sensitive = is_sensitive(schema, Some(state), Some(live), &at);
+                    self.suppress(
+                        subject,
+                        at,
+                        shown(state_value, sensitive),
+                        shown(live_value, sensitive),
+                        judgements::SCHEMA_VERSION.id,
+                        judgements::SCHEMA_VERSION.reason,
+                    );
+                }
+            }
             match compare(schema, &resource.address.r#type, &path, &s, &l) {
                 Outcome::Equal => {}
                 Outcome::Noise { rule, reason } => {
@@ -454,15 +486,23 @@ impl<'a> Scan<'a> {
                 let (a, b) = (state.get(key), live.get(key));
                 if let (Some(a), Some(b)) = (a, b)
                     && a != b
-                    && !(a.is_empty_like() && b.is_empty_like())
                 {
+                    // `tags = null` against `{}` is the empty-equals-null case, not a tag split.
+                    let (rule, reason) = if a.is_empty_like() && b.is_empty_like() {
+                        (EmptyEqualsNull.id(), EmptyEqualsNull.reason())
+                    } else {
+                        (
+                            judgements::TAGS_EFFECTIVE.id,
+                            judgements::TAGS_EFFECTIVE.reason,
+                        )
+                    };
                     self.suppress(
                         subject,
                         AttrPath::attr(key),
                         Some(a.clone()),
                         Some(b.clone()),
-                        judgements::TAGS_EFFECTIVE.id,
-                        judgements::TAGS_EFFECTIVE.reason,
+                        rule,
+                        reason,
                     );
                 }
             }
@@ -624,7 +664,19 @@ fn scan_resource<'a>(
         scan.findings.push(finding);
     };
 
+    // Deposed, tainted and ignored objects are still Terraform's: their live objects must not
+    // come back as unmanaged.
+    let claim = |matched: &mut [bool]| {
+        if let Some(region) = region {
+            let base = base_type(resource_type);
+            let key = match_key(base, subject.id.unwrap_or_default(), &resource.attributes);
+            if let Some(&index) = live_index.get(&(region, base, key)) {
+                matched[index] = true;
+            }
+        }
+    };
     if resource.deposed.is_some() {
+        claim(matched);
         scan.summary.deposed += 1;
         let reason =
             "a deposed object left by create_before_destroy; the next apply destroys it".to_owned();
@@ -636,6 +688,7 @@ fn scan_resource<'a>(
     }
     scan.summary.managed += 1;
     if resource.status == Status::Tainted {
+        claim(matched);
         scan.summary.tainted += 1;
         let reason = "tainted: the next apply replaces it".to_owned();
         push(
@@ -651,14 +704,7 @@ fn scan_resource<'a>(
     {
         let (origin, reason) = (rule.origin.clone(), rule.reason.clone());
         scan.ignore(&subject, None, &format!("policy ({origin})"), &reason);
-        // Ignored, but still managed: its live object must not come back as unmanaged.
-        if let Some(region) = region {
-            let base = base_type(resource_type);
-            let key = match_key(base, subject.id.unwrap_or_default(), &resource.attributes);
-            if let Some(&index) = live_index.get(&(region, base, key)) {
-                matched[index] = true;
-            }
-        }
+        claim(matched);
         return;
     }
     let base = base_type(resource_type);

@@ -38,8 +38,21 @@ pub const TAGS_EFFECTIVE: Judgement = Judgement {
           A tag that really changed is reported once, at `tags[\"KEY\"]`.",
 };
 
+/// Parts of an object that another resource in the state manages.
+pub const SEPARATELY_MANAGED: Judgement = Judgement {
+    id: "separately-managed",
+    reason: "another resource in the state manages this part (a rule, a route or an attached volume's tags)",
+    doc: "Security group rules managed by `aws_security_group_rule` or \
+          `aws_vpc_security_group_ingress_rule`/`_egress_rule` resources appear live on the group's \
+          `ingress`/`egress`; routes managed by `aws_route` appear on the table's `route`; and the \
+          tags of volumes attached with `aws_volume_attachment` (owned by their `aws_ebs_volume`) \
+          appear in the instance's `volume_tags`. Those parts are taken out of both sides before \
+          the group, table or instance is compared, and the difference they made is recorded \
+          here: the separate resource is compared on its own.",
+};
+
 /// Every engine judgement, in the order `plumb rules` lists them.
-pub const ENGINE_JUDGEMENTS: &[Judgement] = &[SCHEMA_VERSION, TAGS_EFFECTIVE];
+pub const ENGINE_JUDGEMENTS: &[Judgement] = &[SCHEMA_VERSION, TAGS_EFFECTIVE, SEPARATELY_MANAGED];
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@ use plumb_schema::ResourceSchema;
 
 use crate::ScanInput;
 use crate::compare::{Outcome, compare};
+use crate::engine::{is_sensitive, shown};
 
 fn is_set(schema: Option<&ResourceSchema>, path: &AttrPath) -> bool {
     schema
@@ -129,10 +130,12 @@ pub fn pending_changes(input: &ScanInput<'_>, config: &Configuration) -> Vec<Pen
                         config_value,
                         state_value.unwrap_or(&Value::Null),
                     );
+                    // A pending user_data is as secret as a drifted one: show that it changes.
+                    let sensitive = is_sensitive(schema, Some(&resource.attributes), None, &path);
                     (!satisfied).then(|| PendingAttribute {
+                        state: shown(state_value.cloned(), sensitive),
+                        config: shown(Some(config_value.clone()), sensitive).unwrap_or_default(),
                         path,
-                        state: state_value.cloned(),
-                        config: config_value.clone(),
                     })
                 })
                 .collect();

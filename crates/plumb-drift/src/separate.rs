@@ -62,6 +62,9 @@ pub struct SeparatelyManaged {
     permissions: HashMap<String, HashSet<Permission>>,
     /// Route table id → destinations managed by `aws_route`.
     routes: HashMap<String, HashSet<String>>,
+    /// Instances with volumes attached by `aws_volume_attachment`: the volumes' own resources
+    /// own their tags, which the instance's `volume_tags` reflect.
+    attached: HashSet<String>,
 }
 
 impl SeparatelyManaged {
@@ -124,6 +127,9 @@ impl SeparatelyManaged {
                             peer,
                         });
                 }
+                "aws_volume_attachment" => {
+                    out.attached.insert(text(a.get("instance_id")));
+                }
                 "aws_route" => {
                     let destination = [
                         "destination_cidr_block",
@@ -173,6 +179,9 @@ impl SeparatelyManaged {
                 Some(managed) => (strip_routes(state, managed), strip_routes(live, managed)),
                 None => (state.clone(), live.clone()),
             },
+            ("aws_instance", "volume_tags") if self.attached.contains(id) => {
+                (Value::Null, Value::Null)
+            }
             _ => (state.clone(), live.clone()),
         }
     }

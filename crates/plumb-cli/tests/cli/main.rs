@@ -6,6 +6,7 @@ mod inspect;
 mod plugins;
 mod policy;
 mod scan;
+mod scenarios;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -6,6 +6,7 @@ use plumb_schema::Type;
 
 use super::{NormalizeContext, Normalizer, walk_mut};
 
+#[derive(Debug)]
 pub struct EmptyEqualsNull;
 
 impl Normalizer for EmptyEqualsNull {

@@ -11,12 +11,14 @@ mod empty;
 mod json_document;
 mod protocol;
 mod set_order;
+mod sg_rule_peers;
 mod user_data;
 
 use plumb_model::{AttrPath, Segment, Value};
 use plumb_schema::ResourceSchema;
 
 pub use cidr::canonical_cidr;
+pub use empty::EmptyEqualsNull;
 pub use protocol::protocol_number;
 pub use set_order::sort_sets;
 
@@ -44,6 +46,7 @@ pub fn registry() -> &'static [&'static dyn Normalizer] {
     &[
         &set_order::SetOrder,
         &empty::EmptyEqualsNull,
+        &sg_rule_peers::SgRulePerPeer,
         &cidr::CidrCanonical,
         &protocol::ProtocolNumber,
         &case_insensitive::CaseInsensitiveEnum,

@@ -1,0 +1,29 @@
+# not_checked: the snapshot did not scan aws_eip, so the Elastic IP in state is not_checked
+# (counted and listed, never called missing). The instance, scanned, is in sync.
+
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_instance" "web" {
+  ami           = "ami-0c1a2b3d4e5f60718"
+  instance_type = "t3.small"
+  subnet_id     = "subnet-0aa11bb22cc33dd44"
+  tags          = {
+    Name = "web"
+  }
+}
+
+resource "aws_eip" "web" {
+  domain   = "vpc"
+  instance = aws_instance.web.id
+}

@@ -1,0 +1,35 @@
+# description-changed (low): the description of an ingress rule resource was edited.
+
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_security_group" "web" {
+  name        = "web"
+  description = "Managed by Terraform"
+  vpc_id      = "vpc-0a1b2c3d4e5f60718"
+  tags        = {
+    Name = "web"
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "https" {
+  security_group_id = aws_security_group.web.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "10.0.0.0/8"
+  description       = "HTTPS from the VPN"
+  tags              = {
+    Name = "https"
+  }
+}
