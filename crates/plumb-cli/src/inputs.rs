@@ -120,8 +120,13 @@ fn civil_date(days: i64) -> String {
 /// The scan policy: `--policy FILE`, else `.plumb.hcl` in the root module; and driftctl's
 /// `.driftignore` there as well, so that a driftctl user's ignores keep working.
 pub fn policy(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<plumb_drift::Policy> {
+    let today = today();
+    // Expiry compares dates as text: anything but a real `YYYY-MM-DD` would expire at random.
+    if !plumb_drift::policy_file::is_date(&today) {
+        bail!("PLUMB_TODAY={today}: expected a date YYYY-MM-DD");
+    }
     let mut policy = plumb_drift::Policy {
-        today: Some(today()),
+        today: Some(today),
         ..plumb_drift::Policy::default()
     };
     let beside = |name: &str| config_dir.map(|d| d.join(name)).filter(|p| p.is_file());
@@ -129,7 +134,7 @@ pub fn policy(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<plum
         explicit
             .map(Path::to_path_buf)
             .or_else(|| beside(".plumb.hcl")),
-        beside(".driftignore"),
+        beside(".driftignore").filter(|p| explicit != Some(p.as_path())),
     ];
     for file in files.into_iter().flatten() {
         policy.extend(plumb_drift::policy_file::load(&file)?);
