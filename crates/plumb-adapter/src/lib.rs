@@ -102,6 +102,12 @@ pub trait Adapter: fmt::Debug + Send + Sync {
     fn supports(&self, resource_type: &str) -> bool;
     /// Reads the request's scopes of the types this adapter supports.
     fn fetch(&self, request: &FetchRequest) -> Result<Fetched, AdapterError>;
+    /// [`fetch`](Adapter::fetch) for the adapter's last use: one that holds its observations in
+    /// memory (a snapshot) hands them over instead of copying them, which in a large scan is
+    /// a second copy of the whole live side.
+    fn fetch_once(self: Box<Self>, request: &FetchRequest) -> Result<Fetched, AdapterError> {
+        self.fetch(request)
+    }
 }
 
 /// The adapters of one run, in order of preference: the first that supports a type reads it.
@@ -125,6 +131,30 @@ impl Registry {
 
     /// Splits the request by adapter, fetches, and merges the results.
     pub fn fetch(&self, request: &FetchRequest) -> Result<Fetched, AdapterError> {
+        let (mut result, by_adapter) = self.split(request);
+        for (adapter, sub) in self.adapters.iter().zip(by_adapter) {
+            if let Some(sub) = sub {
+                result.absorb(adapter.fetch(&sub)?);
+            }
+        }
+        Ok(result)
+    }
+
+    /// [`fetch`](Registry::fetch) for a registry that is done after one request (a scan): the
+    /// adapters hand over what they hold rather than copy it (see [`Adapter::fetch_once`]).
+    pub fn fetch_once(self, request: &FetchRequest) -> Result<Fetched, AdapterError> {
+        let (mut result, by_adapter) = self.split(request);
+        for (adapter, sub) in self.adapters.into_iter().zip(by_adapter) {
+            if let Some(sub) = sub {
+                result.absorb(adapter.fetch_once(&sub)?);
+            }
+        }
+        Ok(result)
+    }
+
+    /// Each adapter's part of `request` (`None` where it has nothing to read), and a result
+    /// that already lists the types no adapter serves.
+    fn split(&self, request: &FetchRequest) -> (Fetched, Vec<Option<FetchRequest>>) {
         let mut by_adapter: Vec<Vec<String>> = vec![Vec::new(); self.adapters.len()];
         let mut result = Fetched::default();
         for resource_type in &request.types {
@@ -135,17 +165,16 @@ impl Registry {
                 }
             }
         }
-        for (adapter, types) in self.adapters.iter().zip(by_adapter) {
-            if types.is_empty() {
-                continue;
-            }
-            let sub = FetchRequest {
-                types,
-                ..request.clone()
-            };
-            result.absorb(adapter.fetch(&sub)?);
-        }
-        Ok(result)
+        let subs = by_adapter
+            .into_iter()
+            .map(|types| {
+                (!types.is_empty()).then(|| FetchRequest {
+                    types,
+                    ..request.clone()
+                })
+            })
+            .collect();
+        (result, subs)
     }
 }
 
@@ -197,5 +226,24 @@ mod tests {
             BTreeSet::from(["aws_s3_bucket".to_owned()])
         );
         assert_eq!(fetched.stats.calls.len(), 2, "both adapters were asked");
+    }
+
+    #[test]
+    fn fetch_once_splits_the_request_as_fetch_does() {
+        let registry = || {
+            let mut registry = Registry::new();
+            registry.register(Box::new(Fixed("a", vec!["aws_vpc"])));
+            registry.register(Box::new(Fixed("b", vec!["aws_subnet"])));
+            registry
+        };
+        let request = FetchRequest {
+            regions: vec!["eu-west-1".into(), "us-east-1".into()],
+            types: vec!["aws_vpc".into(), "aws_subnet".into(), "aws_eip".into()],
+            ..FetchRequest::default()
+        };
+        assert_eq!(
+            registry().fetch_once(&request).unwrap(),
+            registry().fetch(&request).unwrap()
+        );
     }
 }

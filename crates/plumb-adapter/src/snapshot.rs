@@ -2,13 +2,15 @@
 //! back for offline scans, bug reports and tests. The format is in the design's Contracts and
 //! `docs/snapshot-format.md`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::Path;
 
 use plumb_model::state::ALWAYS_SENSITIVE_ATTRIBUTES;
 use plumb_model::{AttrPath, Exposed, Observation, Segment, Value};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::{AWS_PROVIDER, Adapter, AdapterError, FetchRequest, Fetched, Scope};
 
@@ -32,11 +34,12 @@ pub enum SnapshotError {
 }
 
 #[derive(Deserialize)]
-struct RawSnapshot {
+struct RawSnapshot<'a> {
     format_version: Option<String>,
     #[serde(default)]
     scanned: Option<RawScanned>,
-    resources: Option<Vec<RawResource>>,
+    #[serde(borrow)]
+    resources: Option<Vec<RawResource<'a>>>,
 }
 
 #[derive(Deserialize, Serialize, Default)]
@@ -51,17 +54,87 @@ struct RawScanned {
 }
 
 #[derive(Deserialize)]
-struct RawResource {
+struct RawResource<'a> {
     provider: Option<String>,
     region: Option<String>,
     r#type: Option<String>,
     id: Option<String>,
-    #[serde(default)]
-    attributes: Value,
+    /// Kept as raw JSON in the first pass, which only checks the syntax, and turned into a
+    /// value on all cores afterwards: that is most of the work in a large snapshot.
+    #[serde(default, borrow)]
+    attributes: Option<&'a RawValue>,
     #[serde(default)]
     unread: Vec<AttrPath>,
     #[serde(default)]
     meta: BTreeMap<String, String>,
+}
+
+/// Builds the observation of `resources[i]` from its first-pass form.
+fn observation(
+    i: usize,
+    r: RawResource<'_>,
+    bytes: &[u8],
+    origin: &str,
+) -> Result<Observation, SnapshotError> {
+    let invalid = |message: String| SnapshotError::Invalid {
+        origin: origin.to_owned(),
+        message: format!("resources[{i}]: {message}"),
+    };
+    let field = |value: Option<String>, name: &str| {
+        value
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| invalid(format!("missing `{name}`")))
+    };
+    let attributes = match r.attributes {
+        None => Value::Null,
+        Some(raw) => serde_json::from_str::<Value>(raw.get()).map_err(|e| {
+            // The first pass checked the syntax; what is left (nesting too deep) is still an
+            // error that names the place, not a panic.
+            let offset = (raw.get().as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize);
+            let before = &bytes[..offset.min(bytes.len())];
+            let line = before.split(|&b| b == b'\n').count();
+            let column = offset
+                - before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1)
+                + 1;
+            SnapshotError::Json {
+                origin: origin.to_owned(),
+                line,
+                column,
+                message: format!("resources[{i}].attributes: {}", one_line(&e)),
+            }
+        })?,
+    };
+    let attributes = match attributes {
+        Value::Null => Value::Map(plumb_model::Map::new()),
+        map @ Value::Map(_) => map,
+        other => {
+            return Err(invalid(format!(
+                "`attributes` must be an object, not {}",
+                other.kind_name()
+            )));
+        }
+    };
+    Ok(Observation {
+        provider: r.provider.unwrap_or_else(|| AWS_PROVIDER.to_owned()),
+        region: field(r.region, "region")?,
+        r#type: field(r.r#type, "type")?,
+        id: field(r.id, "id")?,
+        attributes,
+        unread: r.unread,
+        meta: r.meta,
+    })
+}
+
+/// A `serde_json` error's message without its " at line L column C" tail (the caller says where).
+fn one_line(e: &serde_json::Error) -> String {
+    e.to_string()
+        .split(" at line ")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// A snapshot file, read whole and served as an adapter.
@@ -95,12 +168,7 @@ impl SnapshotAdapter {
             origin: origin.to_owned(),
             line: e.line(),
             column: e.column(),
-            message: e
-                .to_string()
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
+            message: one_line(&e),
         })?;
         match raw.format_version.as_deref() {
             None => {
@@ -118,33 +186,13 @@ impl SnapshotAdapter {
         let resources = raw
             .resources
             .ok_or_else(|| invalid("not a plumb snapshot: no `resources` array".to_owned()))?;
-        let mut observations = Vec::with_capacity(resources.len());
-        for (i, r) in resources.into_iter().enumerate() {
-            let field = |value: Option<String>, name: &str| {
-                value
-                    .filter(|v| !v.is_empty())
-                    .ok_or_else(|| invalid(format!("resources[{i}]: missing `{name}`")))
-            };
-            let attributes = match r.attributes {
-                Value::Null => Value::Map(plumb_model::Map::new()),
-                map @ Value::Map(_) => map,
-                other => {
-                    return Err(invalid(format!(
-                        "resources[{i}]: `attributes` must be an object, not {}",
-                        other.kind_name()
-                    )));
-                }
-            };
-            observations.push(Observation {
-                provider: r.provider.unwrap_or_else(|| AWS_PROVIDER.to_owned()),
-                region: field(r.region, "region")?,
-                r#type: field(r.r#type, "type")?,
-                id: field(r.id, "id")?,
-                attributes,
-                unread: r.unread,
-                meta: r.meta,
-            });
-        }
+        let built: Vec<Result<Observation, SnapshotError>> = resources
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, r)| observation(i, r, bytes, origin))
+            .collect();
+        // In file order, so that the error reported is the first one, whatever thread found it.
+        let observations = built.into_iter().collect::<Result<Vec<_>, _>>()?;
         let mut scanned: BTreeSet<Scope> = match &raw.scanned {
             Some(s) => s
                 .regions
@@ -207,7 +255,38 @@ impl Adapter for SnapshotAdapter {
     }
 
     fn fetch(&self, request: &FetchRequest) -> Result<Fetched, AdapterError> {
-        let wanted: BTreeSet<Scope> = if request.regions.is_empty() {
+        let scanned = self.wanted(request);
+        let select = Selection::new(&scanned, request);
+        let observations = self
+            .observations
+            .iter()
+            .filter(|o| select.contains(o))
+            .cloned()
+            .collect();
+        Ok(Fetched {
+            observations,
+            scanned,
+            ..Fetched::default()
+        })
+    }
+
+    fn fetch_once(self: Box<Self>, request: &FetchRequest) -> Result<Fetched, AdapterError> {
+        let scanned = self.wanted(request);
+        let select = Selection::new(&scanned, request);
+        let mut observations = self.observations;
+        observations.retain(|o| select.contains(o));
+        Ok(Fetched {
+            observations,
+            scanned,
+            ..Fetched::default()
+        })
+    }
+}
+
+impl SnapshotAdapter {
+    /// The scopes of `request` this snapshot covers.
+    fn wanted(&self, request: &FetchRequest) -> BTreeSet<Scope> {
+        if request.regions.is_empty() {
             self.scanned
                 .iter()
                 .filter(|s| request.types.contains(&s.r#type))
@@ -218,27 +297,39 @@ impl Adapter for SnapshotAdapter {
                 .scopes()
                 .filter(|s| self.scanned.contains(s))
                 .collect()
-        };
-        let observations =
-            self.observations
+        }
+    }
+}
+
+/// Which observations a request selects, looked up by borrowed (region, type) so that
+/// selecting among many observations allocates nothing per observation.
+struct Selection<'a> {
+    scopes: HashSet<(&'a str, &'a str)>,
+    ids: Option<HashMap<(&'a str, &'a str), &'a BTreeSet<String>>>,
+}
+
+impl<'a> Selection<'a> {
+    fn new(scanned: &'a BTreeSet<Scope>, request: &'a FetchRequest) -> Self {
+        Selection {
+            scopes: scanned
                 .iter()
-                .filter(|o| {
-                    let scope = Scope {
-                        region: o.region.clone(),
-                        r#type: o.r#type.clone(),
-                    };
-                    wanted.contains(&scope)
-                        && request.ids.as_ref().is_none_or(|ids| {
-                            ids.get(&scope).is_some_and(|set| set.contains(&o.id))
-                        })
-                })
-                .cloned()
-                .collect();
-        Ok(Fetched {
-            observations,
-            scanned: wanted,
-            ..Fetched::default()
-        })
+                .map(|s| (s.region.as_str(), s.r#type.as_str()))
+                .collect(),
+            ids: request.ids.as_ref().map(|ids| {
+                ids.iter()
+                    .map(|(s, set)| ((s.region.as_str(), s.r#type.as_str()), set))
+                    .collect()
+            }),
+        }
+    }
+
+    fn contains(&self, o: &Observation) -> bool {
+        let scope = (o.region.as_str(), o.r#type.as_str());
+        self.scopes.contains(&scope)
+            && self
+                .ids
+                .as_ref()
+                .is_none_or(|ids| ids.get(&scope).is_some_and(|set| set.contains(&o.id)))
     }
 }
 
@@ -436,6 +527,43 @@ mod tests {
         let fetched = adapter().fetch(&req).unwrap();
         assert_eq!(fetched.observations.len(), 1);
         assert_eq!(fetched.observations[0].id, "i-2");
+    }
+
+    #[test]
+    fn fetch_once_hands_over_what_fetch_copies() {
+        let mut managed_only = request(&["eu-west-1"], &["aws_instance"]);
+        managed_only.ids = Some(
+            [(
+                Scope::new("eu-west-1", "aws_instance"),
+                BTreeSet::from(["i-1".to_owned()]),
+            )]
+            .into(),
+        );
+        for req in [
+            request(&["eu-west-1", "us-east-1"], &["aws_instance", "aws_subnet"]),
+            request(&[], &["aws_instance", "aws_vpc"]),
+            managed_only,
+        ] {
+            let copied = adapter().fetch(&req).unwrap();
+            let moved = Box::new(adapter()).fetch_once(&req).unwrap();
+            assert_eq!(copied, moved, "{req:?}");
+        }
+    }
+
+    #[test]
+    fn of_several_bad_resources_the_first_is_reported() {
+        let good = r#"{"region":"r","type":"t","id":"x","attributes":{"a":[1,{"b":null}]}}"#;
+        let mut resources = vec![good; 3000];
+        resources[2100] = r#"{"type":"t","id":"x"}"#;
+        resources[1700] = r#"{"region":"r","type":"t"}"#;
+        let text = format!(
+            r#"{{"format_version":"1","resources":[{}]}}"#,
+            resources.join(",\n")
+        );
+        let err = SnapshotAdapter::from_slice(text.as_bytes(), "big.json")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "big.json: resources[1700]: missing `id`");
     }
 
     #[test]

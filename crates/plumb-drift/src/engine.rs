@@ -278,7 +278,6 @@ impl<'a> Scan<'a> {
         let empty = plumb_model::Map::new();
         let state_map = state.as_map().unwrap_or(&empty);
         let live_map = live.as_map().unwrap_or(&empty);
-        let keys: BTreeSet<&str> = state_map.keys().chain(live_map.keys()).collect();
         let ignore_changes = config.map(|c| &c.lifecycle.ignore_changes);
         let mut differences: Vec<Difference> = Vec::new();
 
@@ -298,7 +297,7 @@ impl<'a> Scan<'a> {
             .filter_map(AttrPath::top)
             .collect();
 
-        for key in keys {
+        for (key, s, l) in both_sides(state_map, live_map) {
             if NOT_COMPARED.contains(&key)
                 || unread_top.contains(key)
                 || key == "tags"
@@ -306,10 +305,9 @@ impl<'a> Scan<'a> {
             {
                 continue;
             }
-            let path = AttrPath::attr(key);
-            let (Some(s), Some(l)) = (state_map.get(key), live_map.get(key)) else {
+            let (Some(s), Some(l)) = (s, l) else {
                 // Present on one side only: a provider version that adds or drops it.
-                let (s, l) = (state_map.get(key), live_map.get(key));
+                let path = AttrPath::attr(key);
                 if !s.or(l).is_some_and(Value::is_empty_like) {
                     self.suppress(
                         subject,
@@ -322,10 +320,16 @@ impl<'a> Scan<'a> {
                 }
                 continue;
             };
-            let (filtered_s, filtered_l) =
+            let filtered =
                 self.separately_managed
                     .filter(&resource.address.r#type, subject.id, key, s, l);
-            if (&filtered_s != s || &filtered_l != l)
+            if filtered.is_none() && s == l {
+                // The common case, by far: nothing to normalize, nothing to copy.
+                continue;
+            }
+            let path = AttrPath::attr(key);
+            if let Some((filtered_s, filtered_l)) = &filtered
+                && (filtered_s != s || filtered_l != l)
                 && !matches!(
                     compare(schema, &resource.address.r#type, &path, s, l),
                     Outcome::Equal
@@ -341,7 +345,7 @@ impl<'a> Scan<'a> {
                     judgements::SEPARATELY_MANAGED.reason,
                 );
             }
-            let (mut s, mut l) = (filtered_s, filtered_l);
+            let (mut s, mut l) = filtered.unwrap_or_else(|| (s.clone(), l.clone()));
             if s != l {
                 let one_sided = one_sided_fields(schema, &path, &mut s, &mut l);
                 for (at, state_value, live_value) in one_sided {
@@ -375,6 +379,9 @@ impl<'a> Scan<'a> {
         self.compare_tags(subject, state, live, &mut differences);
 
         let mut diffs = Vec::new();
+        if differences.is_empty() {
+            return diffs;
+        }
         let finding_fingerprint = subject.fingerprint(Kind::Changed);
         for difference in differences {
             if let Some(ignore_changes) = ignore_changes
@@ -475,6 +482,13 @@ impl<'a> Scan<'a> {
         live: &Value,
         out: &mut Vec<Difference>,
     ) {
+        if ["tags", "tags_all"]
+            .iter()
+            .all(|key| state.get(key) == live.get(key))
+        {
+            // Identical on both sides, as almost every resource is: nothing to build or copy.
+            return;
+        }
         let effective = |v: &Value| {
             let all = v.get("tags_all").filter(|t| !t.is_null());
             crate::compare::unmarked(&Value::Map(as_map(all.or_else(|| v.get("tags")))))
@@ -522,6 +536,28 @@ impl<'a> Scan<'a> {
             }
         }
     }
+}
+
+/// The keys of two maps in order, each with its value on either side: one pass over the two
+/// sorted entry lists instead of a key set and two lookups per key.
+fn both_sides<'m>(
+    left: &'m plumb_model::Map,
+    right: &'m plumb_model::Map,
+) -> impl Iterator<Item = (&'m str, Option<&'m Value>, Option<&'m Value>)> {
+    let (mut left, mut right) = (left.iter().peekable(), right.iter().peekable());
+    std::iter::from_fn(move || match (left.peek(), right.peek()) {
+        (Some(&(left_key, _)), Some(&(right_key, _))) => Some(match left_key.cmp(right_key) {
+            std::cmp::Ordering::Less => left.next().map(|(k, v)| (k, Some(v), None))?,
+            std::cmp::Ordering::Greater => right.next().map(|(k, v)| (k, None, Some(v)))?,
+            std::cmp::Ordering::Equal => {
+                let ((key, in_left), (_, in_right)) = (left.next()?, right.next()?);
+                (key, Some(in_left), Some(in_right))
+            }
+        }),
+        (Some(_), None) => left.next().map(|(k, v)| (k, Some(v), None)),
+        (None, Some(_)) => right.next().map(|(k, v)| (k, None, Some(v))),
+        (None, None) => None,
+    })
 }
 
 fn summarize_reason(diffs: &[AttributeDiff]) -> String {

@@ -152,7 +152,9 @@ impl SeparatelyManaged {
         out
     }
 
-    /// Both sides of `attribute` with what separate resources manage taken out.
+    /// Both sides of `attribute` with what separate resources manage taken out, or `None`
+    /// where no separate resource touches it: the sides stand as they are, uncopied (this runs
+    /// for every attribute of every resource).
     pub fn filter(
         &self,
         resource_type: &str,
@@ -160,29 +162,25 @@ impl SeparatelyManaged {
         attribute: &str,
         state: &Value,
         live: &Value,
-    ) -> (Value, Value) {
+    ) -> Option<(Value, Value)> {
         let id = id.unwrap_or_default();
         match (resource_type, attribute) {
             ("aws_security_group" | "aws_default_security_group", "ingress" | "egress") => {
-                match self.permissions.get(id) {
-                    Some(managed) => {
-                        let egress = attribute == "egress";
-                        (
-                            strip_permissions(state, managed, egress),
-                            strip_permissions(live, managed, egress),
-                        )
-                    }
-                    None => (state.clone(), live.clone()),
-                }
+                let managed = self.permissions.get(id)?;
+                let egress = attribute == "egress";
+                Some((
+                    strip_permissions(state, managed, egress),
+                    strip_permissions(live, managed, egress),
+                ))
             }
-            ("aws_route_table" | "aws_default_route_table", "route") => match self.routes.get(id) {
-                Some(managed) => (strip_routes(state, managed), strip_routes(live, managed)),
-                None => (state.clone(), live.clone()),
-            },
+            ("aws_route_table" | "aws_default_route_table", "route") => {
+                let managed = self.routes.get(id)?;
+                Some((strip_routes(state, managed), strip_routes(live, managed)))
+            }
             ("aws_instance", "volume_tags") if self.attached.contains(id) => {
-                (Value::Null, Value::Null)
+                Some((Value::Null, Value::Null))
             }
-            _ => (state.clone(), live.clone()),
+            _ => None,
         }
     }
 }

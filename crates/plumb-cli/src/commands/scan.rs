@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
 use plumb_drift::{LiveView, ScanInput, matching::base_type, region::resource_region};
 use plumb_model::{Scope, Severity};
@@ -18,18 +18,26 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     let targets = output::targets(&args.output)?;
     let (config_dir, state_paths) = inputs::resolve(&args.inputs)?;
     let schemas = inputs::schemas(&args.inputs)?;
-    let states = inputs::states(&state_paths, &schemas)?;
-    let config = config_dir
-        .as_ref()
-        .map(|dir| inputs::config(dir, &args.inputs))
-        .transpose()?;
-    let policy = inputs::policy(args.policy.as_deref(), config_dir.as_deref())?;
-
-    let snapshot = args
-        .snapshot
-        .as_deref()
-        .map(SnapshotAdapter::open)
-        .transpose()?;
+    let (states, config, policy, snapshot) = std::thread::scope(|scope| -> Result<_> {
+        // The snapshot is read beside the state: each begins with a pass over its bytes that
+        // only one core can do. Errors are still reported in the order the inputs are named.
+        let snapshot = scope.spawn(|| {
+            args.snapshot
+                .as_deref()
+                .map(SnapshotAdapter::open)
+                .transpose()
+        });
+        let states = inputs::states(&state_paths, &schemas)?;
+        let config = config_dir
+            .as_ref()
+            .map(|dir| inputs::config(dir, &args.inputs))
+            .transpose()?;
+        let policy = inputs::policy(args.policy.as_deref(), config_dir.as_deref())?;
+        let snapshot = snapshot
+            .join()
+            .map_err(|_| anyhow!("the snapshot reader failed"))??;
+        Ok((states, config, policy, snapshot))
+    })?;
     let plugins = super::adapters::external(&args.plugins)?;
     if snapshot.is_none() && plugins.is_empty() {
         bail!(
@@ -78,7 +86,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         ids: None,
         thorough: false,
     };
-    let fetched = registry.fetch(&request)?;
+    let fetched = registry.fetch_once(&request)?;
     let failed: Vec<(Scope, String)> = fetched
         .failures
         .iter()
