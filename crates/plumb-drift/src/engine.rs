@@ -124,9 +124,11 @@ fn classify_resource(policy: &Policy, event: &ResourceEvent<'_>) -> Option<Verdi
     })
 }
 
-/// Whether the value at `path` may be shown: not when the schema, the state's own marks or the
-/// always-sensitive names say otherwise.
+/// Whether the value at `path` may be shown: not when the schema, the state's own marks (or
+/// any other mark on either side), the always-sensitive names or the policy say otherwise.
 pub(crate) fn is_sensitive(
+    policy: &Policy,
+    resource_type: &str,
     schema: Option<&ResourceSchema>,
     state: Option<&Value>,
     live: Option<&Value>,
@@ -135,6 +137,7 @@ pub(crate) fn is_sensitive(
     if path
         .top()
         .is_some_and(|t| ALWAYS_SENSITIVE_ATTRIBUTES.contains(&t))
+        || policy.names_sensitive(resource_type, path)
     {
         return true;
     }
@@ -349,7 +352,14 @@ impl<'a> Scan<'a> {
             if s != l {
                 let one_sided = one_sided_fields(schema, &path, &mut s, &mut l);
                 for (at, state_value, live_value) in one_sided {
-                    let sensitive = is_sensitive(schema, Some(state), Some(live), &at);
+                    let sensitive = is_sensitive(
+                        self.input.policy,
+                        &resource.address.r#type,
+                        schema,
+                        Some(state),
+                        Some(live),
+                        &at,
+                    );
                     self.suppress(
                         subject,
                         at,
@@ -363,7 +373,14 @@ impl<'a> Scan<'a> {
             match compare(schema, &resource.address.r#type, &path, &s, &l) {
                 Outcome::Equal => {}
                 Outcome::Noise { rule, reason } => {
-                    let sensitive = is_sensitive(schema, Some(state), Some(live), &path);
+                    let sensitive = is_sensitive(
+                        self.input.policy,
+                        &resource.address.r#type,
+                        schema,
+                        Some(state),
+                        Some(live),
+                        &path,
+                    );
                     self.suppress(
                         subject,
                         path,
@@ -432,7 +449,14 @@ impl<'a> Scan<'a> {
             let Some(verdict) = classify_attribute(self.input.policy, &change) else {
                 continue;
             };
-            let sensitive = is_sensitive(schema, Some(state), Some(live), &difference.path);
+            let sensitive = is_sensitive(
+                self.input.policy,
+                &resource.address.r#type,
+                schema,
+                Some(state),
+                Some(live),
+                &difference.path,
+            );
             if verdict.severity == Severity::Benign {
                 self.suppress(
                     subject,
@@ -847,7 +871,14 @@ fn unmanaged_finding(
             if is_fallback || verdict.severity <= Severity::Benign {
                 continue;
             }
-            let sensitive = is_sensitive(schema, None, Some(&observation.attributes), &path);
+            let sensitive = is_sensitive(
+                policy,
+                &observation.r#type,
+                schema,
+                None,
+                Some(&observation.attributes),
+                &path,
+            );
             finding.attributes.push(AttributeDiff {
                 fingerprint: fingerprint::attribute(&finding.fingerprint, key, verdict.rule),
                 path,

@@ -131,7 +131,14 @@ pub fn pending_changes(input: &ScanInput<'_>, config: &Configuration) -> Vec<Pen
                         state_value.unwrap_or(&Value::Null),
                     );
                     // A pending user_data is as secret as a drifted one: show that it changes.
-                    let sensitive = is_sensitive(schema, Some(&resource.attributes), None, &path);
+                    let sensitive = is_sensitive(
+                        input.policy,
+                        &block.address.r#type,
+                        schema,
+                        Some(&resource.attributes),
+                        None,
+                        &path,
+                    );
                     (!satisfied).then(|| PendingAttribute {
                         state: shown(state_value.cloned(), sensitive),
                         config: shown(Some(config_value.clone()), sensitive).unwrap_or_default(),

@@ -1,8 +1,10 @@
-//! Policy: severity overrides and ignores, as read from `.plumb.hcl` (and driftctl's
-//! `.driftignore`). The engine only asks the two questions below; reading the files lives in
-//! `policy_file`.
+//! Policy: severity overrides, ignores and sensitive attributes, as read from `.plumb.hcl` (and
+//! driftctl's `.driftignore`). The engine only asks the questions below; reading the files lives
+//! in `policy_file`.
 
-use plumb_model::{AttrPath, Severity};
+use plumb_model::{AttrPath, Configuration, Observation, Severity, StateDoc, Value};
+
+use crate::matching::base_type;
 
 /// Changes the severity a rule gives, for a rule, a type, an attribute path, or a mix.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,10 +34,32 @@ pub struct IgnoreRule {
     pub origin: String,
 }
 
+/// Names an attribute sensitive (see the design's Words): no output shows its value, only
+/// `(sensitive)` and whether it changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SensitiveRule {
+    /// Glob over the type; without one, every type. `aws_vpc` also covers `aws_default_vpc`.
+    pub resource_type: Option<String>,
+    /// The attribute, and everything below it.
+    pub path: AttrPath,
+    pub reason: Option<String>,
+    /// Where it was written (`.plumb.hcl:12`), for messages.
+    pub origin: String,
+}
+
+impl SensitiveRule {
+    fn covers(&self, resource_type: &str) -> bool {
+        self.resource_type
+            .as_deref()
+            .is_none_or(|t| glob_match(t, resource_type) || glob_match(t, base_type(resource_type)))
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Policy {
     pub overrides: Vec<SeverityOverride>,
     pub ignores: Vec<IgnoreRule>,
+    pub sensitive: Vec<SensitiveRule>,
     /// Today's date (`YYYY-MM-DD`) for `expires`; the caller decides what "today" is.
     pub today: Option<String>,
 }
@@ -84,10 +108,58 @@ impl IgnoreRule {
 }
 
 impl Policy {
-    /// Adds another file's overrides and ignores after this one's (later ones win ties).
+    /// Adds another file's overrides, ignores and sensitive attributes after this one's (later
+    /// ones win ties).
     pub fn extend(&mut self, other: Policy) {
         self.overrides.extend(other.overrides);
         self.ignores.extend(other.ignores);
+        self.sensitive.extend(other.sensitive);
+    }
+
+    /// True when the policy names the value at `path` of a `resource_type` sensitive: the path
+    /// is a named attribute or lies below one.
+    pub fn names_sensitive(&self, resource_type: &str, path: &AttrPath) -> bool {
+        self.sensitive
+            .iter()
+            .any(|s| path.starts_with(&s.path) && s.covers(resource_type))
+    }
+
+    /// Marks the values the policy names sensitive in one resource's attribute object. Unlike a
+    /// state's own `sensitive_attributes`, a policy path names an attribute that many resources
+    /// of the type do not have (a tag): where the path leads to nothing, nothing is marked,
+    /// rather than the deepest value it reaches (the whole `tags`).
+    pub fn mark_sensitive(&self, resource_type: &str, attributes: &mut Value) {
+        for rule in self.sensitive.iter().filter(|s| s.covers(resource_type)) {
+            if attributes
+                .get_path(&rule.path)
+                .is_some_and(|v| !v.is_null())
+            {
+                attributes.mark_sensitive(rule.path.segments());
+            }
+        }
+    }
+
+    /// Marks the values the policy names sensitive everywhere a scan reads them: the states,
+    /// the configuration and the live observations, so that every output (findings, suppressed,
+    /// pending, any format) shows `(sensitive)` as it does for schema-sensitive values.
+    pub fn mark_inputs(
+        &self,
+        states: &mut [StateDoc],
+        config: Option<&mut Configuration>,
+        observations: &mut [Observation],
+    ) {
+        if self.sensitive.is_empty() {
+            return;
+        }
+        for resource in states.iter_mut().flat_map(|s| s.resources.iter_mut()) {
+            self.mark_sensitive(&resource.address.r#type, &mut resource.attributes);
+        }
+        for resource in config.into_iter().flat_map(|c| c.resources.iter_mut()) {
+            self.mark_sensitive(&resource.address.r#type, &mut resource.attributes);
+        }
+        for observation in observations {
+            self.mark_sensitive(&observation.r#type, &mut observation.attributes);
+        }
     }
 
     /// The severity for a rule's verdict after overrides; the most specific override wins
@@ -206,6 +278,77 @@ mod tests {
             policy.severity("attribute-changed", "aws_vpc", None, Severity::Medium),
             Severity::Medium
         );
+    }
+
+    fn sensitive(resource_type: Option<&str>, path: &str) -> SensitiveRule {
+        SensitiveRule {
+            resource_type: resource_type.map(str::to_owned),
+            path: path.parse().unwrap(),
+            reason: None,
+            origin: ".plumb.hcl:1".into(),
+        }
+    }
+
+    #[test]
+    fn policy_names_paths_sensitive() {
+        let policy = Policy {
+            sensitive: vec![
+                sensitive(Some("aws_instance"), "tags.DbPassword"),
+                sensitive(Some("aws_vpc"), "tags.Secret"),
+                sensitive(None, "connection[0].secret"),
+            ],
+            ..Policy::default()
+        };
+        let names = |ty: &str, path: &str| policy.names_sensitive(ty, &path.parse().unwrap());
+        assert!(
+            names("aws_instance", "tags[\"DbPassword\"]"),
+            "keys and names alike"
+        );
+        assert!(names("aws_instance", "tags.DbPassword"));
+        assert!(!names("aws_instance", "tags[\"Name\"]"));
+        assert!(!names("aws_subnet", "tags[\"DbPassword\"]"), "another type");
+        assert!(
+            names("aws_default_vpc", "tags.Secret"),
+            "`aws_vpc` covers the default VPC"
+        );
+        assert!(
+            names("anything", "connection[0].secret.inner"),
+            "below the path"
+        );
+        assert!(!names("anything", "connection[1].secret"));
+    }
+
+    #[test]
+    fn marking_hides_only_what_is_there() {
+        let policy = Policy {
+            sensitive: vec![
+                sensitive(Some("aws_*"), "tags.DbPassword"),
+                sensitive(None, "password"),
+            ],
+            ..Policy::default()
+        };
+        let parse = |text: &str| -> Value { serde_json::from_str(text).unwrap() };
+        let mut with = parse(r#"{"tags":{"DbPassword":"hunter2","Name":"web"},"password":null}"#);
+        policy.mark_sensitive("aws_instance", &mut with);
+        let tags = with.get("tags").unwrap();
+        assert!(!tags.is_sensitive(), "only the named tag");
+        assert!(tags.get("DbPassword").unwrap().is_sensitive());
+        assert!(!tags.get("Name").unwrap().is_sensitive());
+        assert!(
+            !with.get("password").unwrap().is_sensitive(),
+            "null shows nothing"
+        );
+        assert!(!with.to_string().contains("hunter2"), "{with}");
+        // A resource without the tag keeps its other tags visible.
+        let mut without = parse(r#"{"tags":{"Name":"db"}}"#);
+        let before = without.clone();
+        policy.mark_sensitive("aws_db_instance", &mut without);
+        assert!(!without.contains_sensitive());
+        assert_eq!(without, before);
+        // Another type is left alone.
+        let mut other = parse(r#"{"tags":{"DbPassword":"hunter2"}}"#);
+        policy.mark_sensitive("google_compute_instance", &mut other);
+        assert!(!other.contains_sensitive());
     }
 
     #[test]

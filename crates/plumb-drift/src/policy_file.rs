@@ -13,7 +13,7 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Structure};
 use plumb_model::{AttrPath, Segment, Severity};
 
-use crate::policy::{IgnoreRule, Policy, SeverityOverride, glob_match};
+use crate::policy::{IgnoreRule, Policy, SensitiveRule, SeverityOverride, glob_match};
 
 /// Why a policy file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -98,7 +98,7 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// The string attributes of one `override` or `ignore` block, each with its line. Attributes
+/// The string attributes of one `override`, `ignore` or `sensitive` block, each with its line. Attributes
 /// are taken out one by one; whatever is left at the end is unknown.
 struct Fields<'a> {
     file: &'a str,
@@ -262,6 +262,30 @@ fn read_ignore(mut f: Fields<'_>) -> Result<IgnoreRule, PolicyError> {
     })
 }
 
+fn read_sensitive(mut f: Fields<'_>) -> Result<SensitiveRule, PolicyError> {
+    let path = f.path()?.ok_or_else(|| {
+        f.error(
+            f.line,
+            "a `sensitive` needs the `path` of the attribute to hide",
+        )
+    })?;
+    let resource_type = f.text("type");
+    let reason = match f.take("reason") {
+        Some((reason, line)) if reason.trim().is_empty() => {
+            return Err(f.error(line, "`reason` is empty: say why, or leave it out"));
+        }
+        other => other.map(|(reason, _)| reason),
+    };
+    let origin = format!("{}:{}", f.file, f.line);
+    f.finish()?;
+    Ok(SensitiveRule {
+        resource_type,
+        path,
+        reason,
+        origin,
+    })
+}
+
 /// Reads `.plumb.hcl`; `file` names it in errors and in each ignore's origin.
 pub fn parse_plumb_hcl(text: &str, file: &str) -> Result<Policy, PolicyError> {
     let body = hcl_edit::parser::parse_body(text).map_err(|e| {
@@ -291,13 +315,18 @@ pub fn parse_plumb_hcl(text: &str, file: &str) -> Result<Policy, PolicyError> {
                 "ignore" => policy
                     .ignores
                     .push(read_ignore(Fields::read(block, text, file)?)?),
+                "sensitive" => policy
+                    .sensitive
+                    .push(read_sensitive(Fields::read(block, text, file)?)?),
                 // Reserved: environment parity settings.
                 "parity" => {}
                 other => {
                     return Err(invalid(
                         file,
                         line,
-                        format!("unknown block `{other}` (expected `override` or `ignore`)"),
+                        format!(
+                            "unknown block `{other}` (expected `override`, `ignore` or `sensitive`)"
+                        ),
                     ));
                 }
             },
@@ -645,6 +674,58 @@ parity {
     }
 
     #[test]
+    fn reads_sensitive_blocks() {
+        let text = r#"# secrets kept in tags by an old deploy script
+sensitive {
+  type   = "aws_instance"
+  path   = "tags.DbPassword"
+  reason = "the legacy deploy script keeps the database password in a tag"
+}
+
+sensitive {
+  path = "tags[\"ApiToken\"]"
+}
+
+sensitive {
+  type = "aws_db_*"
+  path = "connection[0].secret"
+}
+"#;
+        let policy = parse_plumb_hcl(text, "env/.plumb.hcl").unwrap();
+        assert_eq!(
+            policy.sensitive,
+            vec![
+                SensitiveRule {
+                    resource_type: Some("aws_instance".into()),
+                    path: "tags.DbPassword".parse().unwrap(),
+                    reason: Some(
+                        "the legacy deploy script keeps the database password in a tag".into()
+                    ),
+                    origin: "env/.plumb.hcl:2".into(),
+                },
+                SensitiveRule {
+                    resource_type: None,
+                    path: "tags.ApiToken".parse().unwrap(),
+                    reason: None,
+                    origin: "env/.plumb.hcl:8".into(),
+                },
+                SensitiveRule {
+                    resource_type: Some("aws_db_*".into()),
+                    path: "connection[0].secret".parse().unwrap(),
+                    reason: None,
+                    origin: "env/.plumb.hcl:12".into(),
+                },
+            ]
+        );
+        assert!(policy.overrides.is_empty() && policy.ignores.is_empty());
+        // Read with the rest, and kept when files are combined.
+        let mut combined = parse_plumb_hcl(POLICY, ".plumb.hcl").unwrap();
+        combined.extend(policy);
+        assert_eq!(combined.sensitive.len(), 3);
+        assert_eq!(combined.ignores.len(), 2);
+    }
+
+    #[test]
     fn an_empty_policy_is_valid() {
         assert_eq!(
             parse_plumb_hcl("# nothing yet\n", ".plumb.hcl").unwrap(),
@@ -730,6 +811,38 @@ parity {
             (
                 "ignore \"legacy\" {\n  type = \"x\"\n  reason = \"r\"\n}\n",
                 ".plumb.hcl:1: `ignore` blocks take no label",
+            ),
+            (
+                "\nsensitive {\n  type = \"aws_instance\"\n}\n",
+                ".plumb.hcl:2: a `sensitive` needs the `path` of the attribute to hide",
+            ),
+            (
+                "sensitive {\n  path = \"tags..x\"\n}\n",
+                ".plumb.hcl:2: invalid attribute path `tags..x`",
+            ),
+            (
+                "sensitive {\n  path = \"tags.DbPassword\"\n  reason = \"\"\n}\n",
+                ".plumb.hcl:3: `reason` is empty: say why, or leave it out",
+            ),
+            (
+                "sensitive {\n  path = \"tags.DbPassword\"\n  severity = \"high\"\n}\n",
+                ".plumb.hcl:3: unknown attribute `severity` in `sensitive`",
+            ),
+            (
+                "sensitive {\n  paths = [\"tags.DbPassword\"]\n}\n",
+                ".plumb.hcl:2: `paths` must be a quoted string",
+            ),
+            (
+                "sensitive \"db\" {\n  path = \"tags.DbPassword\"\n}\n",
+                ".plumb.hcl:1: `sensitive` blocks take no label",
+            ),
+            (
+                "sensitive {\n  path = \"tags.DbPassword\"\n  id = \"i-1\"\n}\n",
+                ".plumb.hcl:3: unknown attribute `id` in `sensitive`",
+            ),
+            (
+                "\nsecret {\n}\n",
+                ".plumb.hcl:2: unknown block `secret` (expected `override`, `ignore` or `sensitive`)",
             ),
             ("\n\nignroe {\n}\n", ".plumb.hcl:3: unknown block `ignroe`"),
             (

@@ -179,12 +179,15 @@ fn observation(resource_type: &str, attributes: &Value) -> Observation {
 }
 
 fn run(states: &[StateDoc], observations: &[Observation]) -> ScanOutput {
+    run_with(states, observations, &Policy::default())
+}
+
+fn run_with(states: &[StateDoc], observations: &[Observation], policy: &Policy) -> ScanOutput {
     let scanned: BTreeSet<Scope> = observations
         .iter()
         .map(|o| Scope::new(REGION, &o.r#type))
         .collect();
     let unsupported = BTreeSet::new();
-    let policy = Policy::default();
     scan(&ScanInput {
         workspace: "default",
         states,
@@ -197,7 +200,7 @@ fn run(states: &[StateDoc], observations: &[Observation]) -> ScanOutput {
             enumerated: true,
         },
         schemas: schemas(),
-        policy: &policy,
+        policy,
         default_region: Some(REGION),
     })
 }
@@ -374,5 +377,68 @@ proptest! {
         .join("\n");
         prop_assert!(!rendered.contains(&secret), "the secret leaked: {rendered}");
         prop_assert!(!rendered.contains(&other), "the live secret leaked: {rendered}");
+    }
+
+    /// Nor a value the policy names sensitive (`sensitive { path = "tags.DbPassword" }`), once
+    /// the inputs are marked as `plumb scan` marks them: changed, added by hand on an
+    /// unmanaged object, or inside a whole `tags` map that a suppression shows.
+    #[test]
+    fn policy_named_values_never_leak(
+        secret in "S3CRET[a-z0-9]{12}",
+        other in "0THER[a-z0-9]{12}",
+    ) {
+        let policy = plumb_drift::policy_file::parse_plumb_hcl(
+            "sensitive {\n  type = \"aws_*\"\n  path = \"tags.DbPassword\"\n}\n",
+            ".plumb.hcl",
+        )
+        .expect("a valid policy");
+        let tags = |entries: &[(&str, &str)]| {
+            map(entries.iter().map(|(k, v)| (*k, Value::from(*v))).collect())
+        };
+        let instance = |id: &str, tags: Value, tags_all: Value| map(vec![
+            ("id", Value::from(id)),
+            ("region", Value::from(REGION)),
+            ("instance_type", Value::from("t3.small")),
+            ("tags", tags),
+            ("tags_all", tags_all),
+        ]);
+        let web = |password: &str| {
+            let t = tags(&[("Name", "web"), ("DbPassword", password)]);
+            instance("i-1", t.clone(), t)
+        };
+        // db: the same tags, moved from `tags` to the provider's default tags live.
+        let db_state = tags(&[("Name", "db"), ("DbPassword", secret.as_str())]);
+        let mut states = vec![state_doc(vec![
+            resource("aws_instance.web", web(&secret)),
+            resource("aws_instance.db", instance("i-3", db_state.clone(), db_state.clone())),
+        ])];
+        let mut observations = vec![
+            observation("aws_instance", &web(&other)),
+            observation("aws_instance", &instance("i-2", web(&secret).get("tags").cloned().unwrap_or_default(), Value::Null)),
+            observation("aws_instance", &instance("i-3", tags(&[("Name", "db")]), db_state)),
+        ];
+        policy.mark_inputs(&mut states, None, &mut observations);
+        let out = run_with(&states, &observations, &policy);
+        let web_finding = out
+            .findings
+            .iter()
+            .find(|f| f.id.as_deref() == Some("i-1"))
+            .expect("the changed password is reported");
+        prop_assert!(
+            web_finding.attributes.iter().any(|a| a.path.to_string() == "tags[\"DbPassword\"]"),
+            "{:?}", web_finding.attributes
+        );
+        prop_assert!(!out.suppressed.is_empty(), "the tags moved to default tags are suppressed");
+        let rendered = [
+            serde_json::to_string(&out.findings).expect("findings serialize"),
+            serde_json::to_string(&out.suppressed).expect("suppressed serialize"),
+            serde_json::to_string(&out.pending).expect("pending serialize"),
+            out.warnings.join("\n"),
+        ]
+        .join("\n");
+        prop_assert!(rendered.contains("(sensitive)"), "{rendered}");
+        prop_assert!(!rendered.contains(&secret), "the secret leaked: {rendered}");
+        prop_assert!(!rendered.contains(&other), "the live secret leaked: {rendered}");
+        prop_assert!(rendered.contains(r#""Name":"db""#), "other tags stay visible: {rendered}");
     }
 }

@@ -18,7 +18,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     let targets = output::targets(&args.output)?;
     let (config_dir, state_paths) = inputs::resolve(&args.inputs)?;
     let schemas = inputs::schemas(&args.inputs)?;
-    let (states, config, policy, snapshot) = std::thread::scope(|scope| -> Result<_> {
+    let (mut states, mut config, policy, snapshot) = std::thread::scope(|scope| -> Result<_> {
         // The snapshot is read beside the state: each begins with a pass over its bytes that
         // only one core can do. Errors are still reported in the order the inputs are named.
         let snapshot = scope.spawn(|| {
@@ -86,7 +86,10 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         ids: None,
         thorough: false,
     };
-    let fetched = registry.fetch_once(&request)?;
+    let mut fetched = registry.fetch_once(&request)?;
+    // Values the policy names sensitive are marked as the readers mark schema-sensitive ones,
+    // so that no output shows them.
+    policy.mark_inputs(&mut states, config.as_mut(), &mut fetched.observations);
     let failed: Vec<(Scope, String)> = fetched
         .failures
         .iter()

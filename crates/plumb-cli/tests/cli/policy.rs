@@ -281,6 +281,18 @@ fn bad_policies_are_one_line_errors_naming_file_and_line() {
         ),
     );
 
+    let dir = example_with(&[(
+        ".plumb.hcl",
+        "# secrets\nsensitive {\n  type = \"aws_instance\"\n}\n",
+    )]);
+    assert_clean_error(
+        &scan(dir.path(), "2026-11-22", &[]),
+        &format!(
+            "{}:2: a `sensitive` needs the `path` of the attribute to hide",
+            dir.path().join(".plumb.hcl").display()
+        ),
+    );
+
     let dir = example_with(&[(".driftignore", "*\n!aws_s3*\n")]);
     assert_clean_error(
         &scan(dir.path(), "2026-11-22", &[]),
@@ -303,4 +315,64 @@ fn bad_policies_are_one_line_errors_naming_file_and_line() {
         &scan(dir.path(), "next tuesday", &[]),
         "PLUMB_TODAY=next tuesday: expected a date YYYY-MM-DD",
     );
+}
+
+/// The `policy-sensitive-tag` scenario (a tag `.plumb.hcl` names sensitive, changed live) in
+/// every output format: the change is reported, its values never shown.
+#[test]
+fn values_the_policy_names_sensitive_appear_in_no_format() {
+    let dir = "testdata/scenarios/policy-sensitive-tag";
+    let secrets = std::fs::read_to_string(workspace_root().join(dir).join("must-not-appear"))
+        .expect("the planted values");
+    let (state, snapshot) = (
+        format!("{dir}/terraform.tfstate"),
+        format!("{dir}/live.json"),
+    );
+    for format in ["table", "json"] {
+        let output = plumb_with_env(
+            &[
+                "scan",
+                "--config",
+                dir,
+                "--state",
+                &state,
+                "--snapshot",
+                &snapshot,
+                "--format",
+                format,
+            ],
+            &[("PLUMB_TODAY", "2026-11-22")],
+        );
+        let (out, err) = (stdout(&output), stderr(&output));
+        assert_eq!(output.status.code(), Some(2), "{format}: {err}");
+        assert!(
+            out.contains("DbPassword"),
+            "{format}: the change is reported: {out}"
+        );
+        assert!(out.contains("(sensitive)"), "{format}: {out}");
+        for secret in secrets.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(
+                !out.contains(secret) && !err.contains(secret),
+                "{format} shows {secret}: {out}{err}"
+            );
+        }
+    }
+    // Without the policy the same scan shows them: the scenario tests what it says.
+    let output = plumb_with_env(
+        &[
+            "scan",
+            "--config",
+            dir,
+            "--state",
+            &state,
+            "--snapshot",
+            &snapshot,
+            "--format",
+            "json",
+            "--policy",
+            "/dev/null",
+        ],
+        &[("PLUMB_TODAY", "2026-11-22")],
+    );
+    assert!(stdout(&output).contains(secrets.lines().next().unwrap_or_default()));
 }
