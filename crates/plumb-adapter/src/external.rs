@@ -113,6 +113,8 @@ impl From<FetchMessage> for FetchRequest {
             types: message.types,
             ids,
             thorough: message.thorough,
+            // Not part of protocol v1: a plugin reads what it reads.
+            details: BTreeMap::new(),
         }
     }
 }

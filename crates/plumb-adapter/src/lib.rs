@@ -29,6 +29,9 @@ pub struct FetchRequest {
     pub ids: Option<BTreeMap<Scope, BTreeSet<String>>>,
     /// Read attributes that cost an extra call per resource even where nothing asks for them.
     pub thorough: bool,
+    /// Per scope, the resources whose attributes that cost a call each are wanted (their state
+    /// holds a value other than AWS's default); the rest are reported unread.
+    pub details: BTreeMap<Scope, BTreeSet<String>>,
 }
 
 impl FetchRequest {

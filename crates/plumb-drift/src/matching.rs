@@ -70,6 +70,9 @@ pub fn match_key(resource_type: &str, id: &str, attrs: &Value) -> String {
             text(attrs, "instance_id"),
             text(attrs, "device_name"),
         ]),
+        // One per region, with an id the provider makes up (`terraform-2023…`): the type is
+        // the identity.
+        "aws_ebs_encryption_by_default" => key(&[]),
         _ => id.to_owned(),
     }
 }
@@ -95,5 +98,9 @@ mod tests {
             match_key("aws_security_group_rule", "whatever", &live)
         );
         assert_eq!(match_key("aws_instance", "i-1", &state), "i-1");
+        assert_eq!(
+            match_key("aws_ebs_encryption_by_default", "terraform-2023", &state),
+            match_key("aws_ebs_encryption_by_default", "eu-west-1", &live)
+        );
     }
 }
