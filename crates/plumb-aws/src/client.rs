@@ -1,0 +1,137 @@
+//! SDK clients: the standard credential chain, adaptive retry with back-off, time limits, and
+//! the counters behind the report's `stats`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_ec2::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_ec2::config::{ConfigBag, Intercept, RuntimeComponents};
+use plumb_adapter::FetchStats;
+
+use crate::AwsOptions;
+
+pub(crate) async fn load_config(options: &AwsOptions) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(
+            RetryConfig::adaptive()
+                .with_max_attempts(options.max_attempts.max(1))
+                .with_initial_backoff(options.initial_backoff),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(std::time::Duration::from_secs(5))
+                .operation_attempt_timeout(options.attempt_timeout)
+                .operation_timeout(options.call_timeout)
+                .build(),
+        );
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &options.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+/// Counts sent attempts: the SDK retries inside one call, so attempts minus calls is retries.
+#[derive(Debug)]
+struct CountAttempts(Arc<Stats>);
+
+impl Intercept for CountAttempts {
+    fn name(&self) -> &'static str {
+        "plumb-count-attempts"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_ec2::error::BoxError> {
+        self.0.attempts.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+pub(crate) fn ec2_client(
+    base: &SdkConfig,
+    _options: &AwsOptions,
+    region: &str,
+    stats: &Arc<Stats>,
+) -> aws_sdk_ec2::Client {
+    let config = aws_sdk_ec2::config::Builder::from(base)
+        .region(Region::new(region.to_owned()))
+        .interceptor(CountAttempts(Arc::clone(stats)))
+        .build();
+    aws_sdk_ec2::Client::from_conf(config)
+}
+
+pub(crate) async fn caller_account(
+    base: &SdkConfig,
+    _options: &AwsOptions,
+    region: &str,
+) -> Result<String, String> {
+    let config = aws_sdk_sts::config::Builder::from(base)
+        .region(Region::new(region.to_owned()))
+        .build();
+    let sts = aws_sdk_sts::Client::from_conf(config);
+    let identity = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| error_text(&e))?;
+    identity
+        .account()
+        .map(str::to_owned)
+        .ok_or_else(|| "GetCallerIdentity returned no account".to_owned())
+}
+
+/// An SDK error on one line, with the service's code and message where there is one.
+pub(crate) fn error_text(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = cause.source();
+    }
+    text.replace('\n', " ")
+}
+
+/// Calls and attempts over one fetch.
+#[derive(Debug, Default)]
+pub(crate) struct Stats {
+    calls: Mutex<BTreeMap<String, u64>>,
+    attempts: AtomicU64,
+}
+
+impl Stats {
+    pub(crate) fn call(&self, operation: &str) {
+        let mut calls = self
+            .calls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *calls.entry(operation.to_owned()).or_default() += 1;
+    }
+
+    pub(crate) fn snapshot(&self) -> FetchStats {
+        let calls = self
+            .calls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let total: u64 = calls.values().sum();
+        FetchStats {
+            retries: self.attempts.load(Ordering::Relaxed).saturating_sub(total),
+            calls,
+        }
+    }
+}
