@@ -27,6 +27,10 @@ pub enum Command {
     Rules(RulesArgs),
     /// List the live-state adapters, built in and external plugins, and the types each serves.
     Adapters(AdaptersArgs),
+    /// Record the live resources from AWS in a snapshot file, for offline scans and bug reports.
+    Snapshot(SnapshotArgs),
+    /// Print the least-privilege, read-only IAM policy the AWS adapter needs.
+    IamPolicy,
 }
 
 /// Where the code and the state come from.
@@ -123,8 +127,57 @@ pub struct ScanArgs {
     /// Report a type or region that could not be read as a warning instead of an error (exit 1).
     #[arg(long)]
     pub allow_partial: bool,
+    /// Read no cloud API: the live side comes from --snapshot and plugins alone.
+    #[arg(long)]
+    pub offline: bool,
+    /// Read only the resources in the state (by id): no unmanaged resources are looked for.
+    #[arg(long)]
+    pub managed_only: bool,
+    /// Scan even when the credentials act in another account than the state's resources.
+    #[arg(long)]
+    pub any_account: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
     #[command(flatten)]
     pub plugins: PluginArgs,
+}
+
+/// How the built-in AWS adapter reaches AWS (credentials, endpoint and region otherwise come
+/// from the standard chain: environment, profiles, SSO, web identity, IMDS, `AWS_ENDPOINT_URL`).
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// A named profile from the AWS config files.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS API calls in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Read the attributes that cost one API call per resource (user data, termination
+    /// protection, VPC DNS settings) for every resource, not only where the state sets them.
+    #[arg(long)]
+    pub thorough: bool,
+    /// Attempts per API call before a type is given up as unreadable (throttling and server
+    /// errors are retried with back-off).
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// A region to read. Repeatable; default: the region of the AWS configuration.
+    #[arg(long, value_name = "REGION")]
+    pub region: Vec<String>,
+    /// The resource types to read, comma-separated (default: every type the adapter reads).
+    #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
+    pub types: Vec<String>,
+    /// Leave sensitive values out (user data, password data), for a snapshot to share.
+    #[arg(long)]
+    pub redact: bool,
+    /// The snapshot file to write.
+    #[arg(long, value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 /// Where external adapters (`plumb-adapter-NAME` programs) are looked for, and how long they

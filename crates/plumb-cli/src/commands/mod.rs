@@ -1,9 +1,11 @@
 //! One module per subcommand; each returns the exit code it earned.
 
 mod adapters;
+mod aws;
 mod inspect;
 mod rules;
 mod scan;
+mod snapshot;
 
 use anyhow::Result;
 
@@ -15,5 +17,12 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Adapters(args) => adapters::run(&args),
+        Command::Snapshot(args) => snapshot::run(&args),
+        Command::IamPolicy => {
+            crate::output::write_stdout(|out| {
+                std::io::Write::write_all(out, plumb_aws::iam_policy().as_bytes())
+            })?;
+            Ok(crate::exit::OK)
+        }
     }
 }

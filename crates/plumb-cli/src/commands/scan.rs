@@ -1,6 +1,7 @@
 //! `plumb scan`: code, state and live compared; drift reported with an exit code CI can use.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 use anyhow::{Result, anyhow, bail};
 use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
@@ -11,10 +12,33 @@ use plumb_report::scan::{ReadError, ScanReport, render_json, render_table};
 use crate::cli::{Format, ScanArgs};
 use crate::{exit, inputs, output};
 
+/// Stops a scan whose credentials act in another account than the state's resources: read
+/// there, every resource would look missing.
+fn check_account(
+    aws: &plumb_aws::AwsAdapter,
+    states: &[plumb_model::StateDoc],
+    region: &str,
+) -> Result<()> {
+    let expected = plumb_aws::accounts_in(states.iter().flat_map(plumb_model::StateDoc::managed));
+    if expected.is_empty() {
+        return Ok(());
+    }
+    let caller = aws.caller_account(region)?;
+    if expected.contains(&caller) {
+        return Ok(());
+    }
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    bail!(
+        "the AWS credentials act in account {caller}, but the state's resources are in {} (from their ARNs and owner ids): use the right profile, or pass --any-account to scan anyway",
+        expected.join(", ")
+    )
+}
+
 /// `scan` found drift at or above `--fail-on`.
 const DRIFT_FOUND: u8 = 2;
 
 pub fn run(args: &ScanArgs) -> Result<u8> {
+    let started = Instant::now();
     let targets = output::targets(&args.output)?;
     let (config_dir, state_paths) = inputs::resolve(&args.inputs)?;
     let schemas = inputs::schemas(&args.inputs)?;
@@ -39,12 +63,19 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         Ok((states, config, policy, snapshot))
     })?;
     let plugins = super::adapters::external(&args.plugins)?;
-    if snapshot.is_none() && plugins.is_empty() {
+    if args.offline && snapshot.is_none() && plugins.is_empty() {
         bail!(
-            "no live source: pass --snapshot FILE, or --plugin-dir DIR holding a plumb-adapter-NAME plugin (the AWS adapter is not part of this build yet)"
+            "no live source: --offline reads no cloud API, so pass --snapshot FILE or --plugin-dir DIR holding a plumb-adapter-NAME plugin"
         );
     }
-    // Built-in first, then plugins in discovery order: the first adapter serving a type reads it.
+    // Without a snapshot the live side is AWS itself, read by the built-in adapter.
+    let aws = if snapshot.is_none() && !args.offline {
+        Some(super::aws::adapter(&args.aws)?)
+    } else {
+        None
+    };
+    // Built-in snapshot first, then plugins in discovery order, then AWS: the first adapter
+    // serving a type reads it.
     let mut registry = Registry::new();
     let mut served: Vec<String> = Vec::new();
     if let Some(snapshot) = snapshot {
@@ -54,6 +85,9 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     for plugin in plugins {
         served.extend(plugin.types().map(str::to_owned));
         registry.register(Box::new(plugin));
+    }
+    if aws.is_some() {
+        served.extend(plumb_aws::SUPPORTED_TYPES.iter().map(|t| (*t).to_owned()));
     }
 
     // Every managed type in the states, and every type the adapters can list (for unmanaged).
@@ -80,13 +114,51 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
                 .map(str::to_owned),
         );
     }
+    if let Some(aws) = &aws {
+        if regions.is_empty() {
+            regions.extend(super::aws::default_regions(aws)?);
+        }
+        if !args.any_account {
+            let first = regions.iter().next().map_or("us-east-1", String::as_str);
+            check_account(aws, &states, first)?;
+        }
+    }
+    // The state's objects by scope: what a managed-only read narrows to, and which objects
+    // are worth a per-resource read of the attributes EC2 lists only one at a time.
+    let mut ids: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
+    let mut details: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
+    for state in &states {
+        for resource in state.managed() {
+            let (Some(region), Some(id)) = (
+                resource_region(resource, config.as_ref(), None),
+                resource.id(),
+            ) else {
+                continue;
+            };
+            let resource_type = base_type(&resource.address.r#type);
+            let scope = Scope::new(region, resource_type);
+            if plumb_aws::wants_per_resource_read(resource_type, &resource.attributes) {
+                details
+                    .entry(scope.clone())
+                    .or_default()
+                    .insert(id.to_owned());
+            }
+            ids.entry(scope).or_default().insert(id.to_owned());
+        }
+    }
+    if let Some(aws) = aws {
+        registry.register(Box::new(aws));
+    }
     let request = FetchRequest {
         regions: regions.into_iter().collect(),
         types: types.into_iter().collect(),
-        ids: None,
-        thorough: false,
+        ids: args.managed_only.then_some(ids),
+        thorough: args.aws.thorough,
+        details,
     };
+    let read_done = started.elapsed();
     let mut fetched = registry.fetch_once(&request)?;
+    let fetch_done = started.elapsed();
     // Values the policy names sensitive are marked as the readers mark schema-sensitive ones,
     // so that no output shows them.
     policy.mark_inputs(&mut states, config.as_mut(), &mut fetched.observations);
@@ -123,6 +195,16 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         default_region,
     });
 
+    let report_stats = (!fetched.stats.calls.is_empty()).then(|| {
+        super::aws::stats(
+            &fetched.stats,
+            &[
+                ("read_inputs", read_done),
+                ("fetch", fetch_done.saturating_sub(read_done)),
+                ("compare", started.elapsed().saturating_sub(fetch_done)),
+            ],
+        )
+    });
     let errors: Vec<ReadError> = fetched
         .failures
         .iter()
@@ -142,7 +224,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         errors: &errors,
         schemaless_types: &result.schemaless_types,
         warnings: &result.warnings,
-        stats: None,
+        stats: report_stats.as_ref(),
     };
     output::emit(&targets, |format, options, out| match format {
         Format::Table => render_table(&report, out, options),

@@ -24,12 +24,41 @@ pub fn plumb(args: &[&str]) -> Output {
     plumb_with_stdin(args, None)
 }
 
-pub fn plumb_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plumb"))
-        .args(args)
+/// The plumb binary, run in the workspace root with a plain environment: no colour, no
+/// backtraces, no plugins or snapshot from the caller's environment, and an AWS that can only
+/// be the test's own EC2 server on loopback (moto, when `scripts/test.sh` started one; else a
+/// port that refuses), with dummy credentials and none of the caller's profiles. So no test can
+/// send a request to AWS itself, whatever the developer's environment holds.
+pub fn plumb_command() -> Command {
+    let endpoint =
+        std::env::var("PLUMB_MOTO_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:9".to_owned());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plumb"));
+    command
         .current_dir(workspace_root())
         .env("NO_COLOR", "1")
         .env_remove("RUST_BACKTRACE")
+        .env_remove("PLUMB_PLUGIN_DIR")
+        .env_remove("PLUMB_SNAPSHOT")
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_DEFAULT_PROFILE")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env_remove("AWS_ROLE_ARN")
+        .env("AWS_CONFIG_FILE", "/nonexistent/plumb-test/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/plumb-test/credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    command
+}
+
+pub fn plumb_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = plumb_command()
+        .args(args)
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
@@ -73,13 +102,8 @@ pub fn assert_clean_error(output: &Output, expected: &str) {
 
 /// Runs plumb in the workspace root with extra environment variables.
 pub fn plumb_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_plumb"));
-    command
-        .args(args)
-        .current_dir(workspace_root())
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null());
+    let mut command = plumb_command();
+    command.args(args).stdin(Stdio::null());
     for (key, value) in env {
         command.env(key, value);
     }

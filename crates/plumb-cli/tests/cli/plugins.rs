@@ -7,11 +7,11 @@
 //! directory the `plumb` binary lives in.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::{assert_clean_error, stderr, stdout, workspace_root};
+use crate::{assert_clean_error, plumb_with_env, stderr, stdout, workspace_root};
 
 const PLUGIN: &str = "plumb-adapter-snapshot";
 const LIVE: &str = "examples/webapp/live.json";
@@ -79,32 +79,15 @@ fn script(dir: &Path, name: &str, body: &str) {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-/// Runs plumb in the workspace root with `env` set and no plugin directory from the caller's
-/// environment.
-fn plumb_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_plumb"));
-    command
-        .args(args)
-        .current_dir(workspace_root())
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("PLUMB_PLUGIN_DIR")
-        .env_remove("PLUMB_SNAPSHOT")
-        .stdin(Stdio::null());
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().unwrap()
-}
-
 #[test]
 fn a_scan_through_the_snapshot_plugin_equals_a_scan_of_the_snapshot() {
     let dir = plugin_dir();
     let dir_arg = dir.path().to_str().unwrap();
     for format in ["json", "table"] {
-        let direct = plumb_env(
+        let direct = plumb_with_env(
             &[
                 "scan",
+                "--offline",
                 "--config",
                 "examples/webapp",
                 "--snapshot",
@@ -114,9 +97,10 @@ fn a_scan_through_the_snapshot_plugin_equals_a_scan_of_the_snapshot() {
             ],
             &[],
         );
-        let plugged = plumb_env(
+        let plugged = plumb_with_env(
             &[
                 "scan",
+                "--offline",
                 "--config",
                 "examples/webapp",
                 "--plugin-dir",
@@ -131,9 +115,10 @@ fn a_scan_through_the_snapshot_plugin_equals_a_scan_of_the_snapshot() {
         assert_eq!(stderr(&plugged), "");
         assert_eq!(stdout(&plugged), stdout(&direct), "{format}");
     }
-    let json: serde_json::Value = serde_json::from_str(&stdout(&plumb_env(
+    let json: serde_json::Value = serde_json::from_str(&stdout(&plumb_with_env(
         &[
             "scan",
+            "--offline",
             "--config",
             "examples/webapp",
             "--plugin-dir",
@@ -154,7 +139,7 @@ fn a_scan_through_the_snapshot_plugin_equals_a_scan_of_the_snapshot() {
 fn plumb_adapters_lists_the_plugin_with_its_version_and_types() {
     let dir = plugin_dir();
     let dir_arg = dir.path().to_str().unwrap();
-    let output = plumb_env(
+    let output = plumb_with_env(
         &["adapters", "--plugin-dir", dir_arg, "--format", "json"],
         &[("PLUMB_SNAPSHOT", LIVE)],
     );
@@ -185,7 +170,7 @@ fn plumb_adapters_lists_the_plugin_with_its_version_and_types() {
         "{types:?}"
     );
 
-    let table = plumb_env(
+    let table = plumb_with_env(
         &["adapters", "--plugin-dir", dir_arg],
         &[("PLUMB_SNAPSHOT", LIVE)],
     );
@@ -203,9 +188,10 @@ fn plumb_adapters_lists_the_plugin_with_its_version_and_types() {
 #[test]
 fn a_plugin_that_cannot_serve_fails_the_scan_with_its_reason() {
     let dir = plugin_dir();
-    let output = plumb_env(
+    let output = plumb_with_env(
         &[
             "scan",
+            "--offline",
             "--config",
             "examples/webapp",
             "--plugin-dir",
@@ -218,7 +204,7 @@ fn a_plugin_that_cannot_serve_fails_the_scan_with_its_reason() {
         "plumb-adapter-snapshot: refused to start: no snapshot to serve: set PLUMB_SNAPSHOT=FILE",
     );
     // `plumb adapters` still lists it, with the reason, and exits 1.
-    let listing = plumb_env(
+    let listing = plumb_with_env(
         &["adapters", "--plugin-dir", dir.path().to_str().unwrap()],
         &[],
     );
@@ -232,9 +218,10 @@ fn a_plugin_that_cannot_serve_fails_the_scan_with_its_reason() {
 
 #[test]
 fn a_missing_plugin_dir_is_an_error() {
-    let output = plumb_env(
+    let output = plumb_with_env(
         &[
             "scan",
+            "--offline",
             "--config",
             "examples/webapp",
             "--snapshot",
@@ -263,9 +250,10 @@ read fetch || exit 0
 echo 'segfault in reader' >&2
 exit 139"#,
     );
-    let output = plumb_env(
+    let output = plumb_with_env(
         &[
             "scan",
+            "--offline",
             "--config",
             "examples/webapp",
             "--plugin-dir",
@@ -292,9 +280,10 @@ echo '{"type":"hello","data":{"protocol":"1","name":"shadowed","version":"1.0","
 read fetch || exit 0
 exit 1"#,
     );
-    let output = plumb_env(
+    let output = plumb_with_env(
         &[
             "scan",
+            "--offline",
             "--config",
             "examples/webapp",
             "--snapshot",
@@ -320,9 +309,10 @@ read fetch || exit 0
 exec sleep 60"#,
     );
     let started = Instant::now();
-    let output = plumb_env(
+    let output = plumb_with_env(
         &[
             "scan",
+            "--offline",
             "--config",
             "examples/webapp",
             "--plugin-dir",
@@ -350,7 +340,7 @@ fn a_plugin_from_the_future_is_refused() {
         r#"read hello
 echo '{"type":"hello","data":{"protocol":"9","name":"future","version":"9.0","types":["aws_instance"]}}'"#,
     );
-    let output = plumb_env(
+    let output = plumb_with_env(
         &["adapters", "--plugin-dir", dir.path().to_str().unwrap()],
         &[],
     );

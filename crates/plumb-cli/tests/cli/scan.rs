@@ -45,7 +45,7 @@ fn fail_on_sets_the_threshold() {
 }
 
 #[test]
-fn a_scan_needs_a_live_source() {
-    let output = plumb(&["scan", "--config", "examples/webapp"]);
+fn an_offline_scan_needs_a_live_source() {
+    let output = plumb(&["scan", "--offline", "--config", "examples/webapp"]);
     assert_clean_error(&output, "--snapshot");
 }
