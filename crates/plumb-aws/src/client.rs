@@ -71,15 +71,19 @@ pub(crate) fn ec2_client(
     aws_sdk_ec2::Client::from_conf(config)
 }
 
+/// The account the credentials act in; with `stats`, the call and its retries are counted.
 pub(crate) async fn caller_account(
     base: &SdkConfig,
-    _options: &AwsOptions,
     region: &str,
+    stats: Option<&Arc<Stats>>,
 ) -> Result<String, String> {
-    let config = aws_sdk_sts::config::Builder::from(base)
-        .region(Region::new(region.to_owned()))
-        .build();
-    let sts = aws_sdk_sts::Client::from_conf(config);
+    let mut config =
+        aws_sdk_sts::config::Builder::from(base).region(Region::new(region.to_owned()));
+    if let Some(stats) = stats {
+        config = config.interceptor(CountAttempts(Arc::clone(stats)));
+        stats.call(crate::ops::GET_CALLER_IDENTITY.name);
+    }
+    let sts = aws_sdk_sts::Client::from_conf(config.build());
     let identity = sts
         .get_caller_identity()
         .send()

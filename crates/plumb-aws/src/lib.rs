@@ -106,7 +106,7 @@ impl AwsAdapter {
     /// The account the credentials act in (STS `GetCallerIdentity`, which needs no permission).
     pub fn caller_account(&self, region: &str) -> Result<String, AwsError> {
         self.runtime
-            .block_on(client::caller_account(&self.base, &self.options, region))
+            .block_on(client::caller_account(&self.base, region, None))
             .map_err(AwsError::Identity)
     }
 }
@@ -139,7 +139,7 @@ impl AwsAdapter {
         };
         // The account names the ARNs that EC2 leaves out; without it (no credentials, no
         // network) nothing can be read, and every scope says why.
-        let account = match client::caller_account(&self.base, &self.options, first_region).await {
+        let account = match client::caller_account(&self.base, first_region, Some(&stats)).await {
             Ok(account) => account,
             Err(error) => {
                 fetched.failures = wanted_scopes

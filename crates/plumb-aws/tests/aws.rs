@@ -184,11 +184,8 @@ async fn seed(ec2: &Client) -> Seeded {
         .send()
         .await
         .unwrap();
-    ec2.create_key_pair()
-        .key_name("deploy")
-        .send()
-        .await
-        .unwrap();
+    // Already there when a server is reused between runs; run_instances below needs it.
+    let _ = ec2.create_key_pair().key_name("deploy").send().await;
     let image = ec2
         .describe_images()
         .owners("amazon")
@@ -644,4 +641,179 @@ fn an_unreachable_endpoint_leaves_everything_not_checked() {
     assert!(fetched.observations.is_empty());
     assert_eq!(fetched.failures.len(), 2, "{:?}", fetched.failures);
     assert!(fetched.failures.iter().all(|f| !f.error.contains('\n')));
+}
+
+/// A proxy between the adapter and moto that answers the first `failures` requests with an
+/// error EC2 gives under load (HTTP 503 `RequestLimitExceeded`, or a 500 `InternalError`), then
+/// forwards the rest: what the adapter's retries must absorb.
+struct FaultProxy {
+    url: String,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+fn fault_proxy(failures: usize, status: u16) -> FaultProxy {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = endpoint().trim_start_matches("http://").to_owned();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&requests);
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let counter = Arc::clone(&counter);
+            let upstream = upstream.clone();
+            std::thread::spawn(move || {
+                let _ = serve(client, &upstream, &counter, failures, status);
+            });
+        }
+    });
+
+    /// One client connection: requests answered in turn until one is forwarded (the upstream
+    /// answer closes the connection) or the client goes away.
+    fn serve(
+        mut client: std::net::TcpStream,
+        upstream: &str,
+        counter: &AtomicUsize,
+        failures: usize,
+        status: u16,
+    ) -> std::io::Result<()> {
+        client.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+        loop {
+            let Some(request) = read_request(&mut client)? else {
+                return Ok(());
+            };
+            if counter.fetch_add(1, Ordering::SeqCst) < failures {
+                let (code, reason) = if status == 503 {
+                    ("RequestLimitExceeded", "Service Unavailable")
+                } else {
+                    ("InternalError", "Internal Server Error")
+                };
+                let body = format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code><Message>injected by the test</Message></Error></Errors><RequestID>fault</RequestID></Response>"
+                );
+                write!(
+                    client,
+                    "HTTP/1.1 {status} {reason}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                )?;
+                continue;
+            }
+            let mut server = std::net::TcpStream::connect(upstream)?;
+            server.write_all(&request)?;
+            std::io::copy(&mut server, &mut client)?;
+            return Ok(());
+        }
+    }
+
+    /// A whole request (head and body), its keep-alive turned into `Connection: close` so the
+    /// upstream answer ends at end of stream.
+    fn read_request(client: &mut std::net::TcpStream) -> std::io::Result<Option<Vec<u8>>> {
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            if client.read(&mut byte)? == 0 {
+                return Ok(None);
+            }
+            head.push(byte[0]);
+        }
+        let text = String::from_utf8_lossy(&head).into_owned();
+        let length: usize = text
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse().ok())?
+            })
+            .unwrap_or(0);
+        let mut body = vec![0u8; length];
+        client.read_exact(&mut body)?;
+        let mut request: Vec<u8> = text
+            .lines()
+            .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+            .take_while(|l| !l.is_empty())
+            .flat_map(|l| format!("{l}\r\n").into_bytes())
+            .collect();
+        request.extend_from_slice(b"Connection: close\r\n\r\n");
+        request.extend_from_slice(&body);
+        Ok(Some(request))
+    }
+
+    FaultProxy { url, requests }
+}
+
+fn fetch_through(url: &str, region: &str, max_attempts: u32) -> Fetched {
+    AwsAdapter::new(AwsOptions {
+        endpoint_url: Some(url.to_owned()),
+        max_attempts,
+        initial_backoff: std::time::Duration::from_millis(5),
+        concurrency: 2,
+        ..AwsOptions::default()
+    })
+    .unwrap()
+    .fetch(&FetchRequest {
+        regions: vec![region.to_owned()],
+        types: [
+            "aws_instance",
+            "aws_ebs_volume",
+            "aws_security_group",
+            "aws_vpc",
+            "aws_subnet",
+        ]
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect(),
+        ..FetchRequest::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn throttling_and_server_errors_are_retried_and_change_nothing() {
+    let region = "ca-central-1";
+    let rt = runtime();
+    rt.block_on(seed(&client(region)));
+    let direct = fetch_through(&endpoint(), region, 2);
+    assert!(direct.failures.is_empty(), "{:?}", direct.failures);
+    for status in [503, 500] {
+        let proxy = fault_proxy(3, status);
+        let through = fetch_through(&proxy.url, region, 5);
+        assert!(
+            through.failures.is_empty(),
+            "{status}: {:?}",
+            through.failures
+        );
+        assert_eq!(through.observations, direct.observations, "{status}");
+        assert_eq!(through.scanned, direct.scanned);
+        assert!(through.stats.retries >= 3, "{status}: {:?}", through.stats);
+        assert_eq!(
+            through.stats.calls, direct.stats.calls,
+            "retries are not calls"
+        );
+        assert!(proxy.requests.load(std::sync::atomic::Ordering::SeqCst) > 3);
+    }
+}
+
+#[test]
+fn a_scope_whose_retries_run_out_is_not_checked_never_missing() {
+    let region = "ca-central-1";
+    let proxy = fault_proxy(usize::MAX, 503);
+    let started = std::time::Instant::now();
+    let fetched = fetch_through(&proxy.url, region, 3);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "the retry budget is bounded"
+    );
+    assert!(fetched.scanned.is_empty());
+    assert!(fetched.observations.is_empty());
+    assert_eq!(fetched.failures.len(), 5, "{:?}", fetched.failures);
+    assert!(
+        fetched
+            .failures
+            .iter()
+            .all(|f| f.error.contains("RequestLimitExceeded")
+                || f.error.contains("GetCallerIdentity")),
+        "{:?}",
+        fetched.failures
+    );
 }
