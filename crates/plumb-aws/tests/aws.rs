@@ -653,7 +653,7 @@ struct FaultProxy {
 
 fn fault_proxy(failures: usize, status: u16) -> FaultProxy {
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::AtomicUsize;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let upstream = endpoint().trim_start_matches("http://").to_owned();
@@ -669,77 +669,77 @@ fn fault_proxy(failures: usize, status: u16) -> FaultProxy {
         }
     });
 
-    /// One client connection: requests answered in turn until one is forwarded (the upstream
-    /// answer closes the connection) or the client goes away.
-    fn serve(
-        mut client: std::net::TcpStream,
-        upstream: &str,
-        counter: &AtomicUsize,
-        failures: usize,
-        status: u16,
-    ) -> std::io::Result<()> {
-        client.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
-        loop {
-            let Some(request) = read_request(&mut client)? else {
-                return Ok(());
-            };
-            if counter.fetch_add(1, Ordering::SeqCst) < failures {
-                let (code, reason) = if status == 503 {
-                    ("RequestLimitExceeded", "Service Unavailable")
-                } else {
-                    ("InternalError", "Internal Server Error")
-                };
-                let body = format!(
-                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code><Message>injected by the test</Message></Error></Errors><RequestID>fault</RequestID></Response>"
-                );
-                write!(
-                    client,
-                    "HTTP/1.1 {status} {reason}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
-                    body.len()
-                )?;
-                continue;
-            }
-            let mut server = std::net::TcpStream::connect(upstream)?;
-            server.write_all(&request)?;
-            std::io::copy(&mut server, &mut client)?;
-            return Ok(());
-        }
-    }
-
-    /// A whole request (head and body), its keep-alive turned into `Connection: close` so the
-    /// upstream answer ends at end of stream.
-    fn read_request(client: &mut std::net::TcpStream) -> std::io::Result<Option<Vec<u8>>> {
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            if client.read(&mut byte)? == 0 {
-                return Ok(None);
-            }
-            head.push(byte[0]);
-        }
-        let text = String::from_utf8_lossy(&head).into_owned();
-        let length: usize = text
-            .lines()
-            .find_map(|l| {
-                let (name, value) = l.split_once(':')?;
-                name.eq_ignore_ascii_case("content-length")
-                    .then(|| value.trim().parse().ok())?
-            })
-            .unwrap_or(0);
-        let mut body = vec![0u8; length];
-        client.read_exact(&mut body)?;
-        let mut request: Vec<u8> = text
-            .lines()
-            .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
-            .take_while(|l| !l.is_empty())
-            .flat_map(|l| format!("{l}\r\n").into_bytes())
-            .collect();
-        request.extend_from_slice(b"Connection: close\r\n\r\n");
-        request.extend_from_slice(&body);
-        Ok(Some(request))
-    }
-
     FaultProxy { url, requests }
+}
+
+/// One client connection: requests answered in turn until one is forwarded (the upstream
+/// answer closes the connection) or the client goes away.
+fn serve(
+    mut client: std::net::TcpStream,
+    upstream: &str,
+    counter: &std::sync::atomic::AtomicUsize,
+    failures: usize,
+    status: u16,
+) -> std::io::Result<()> {
+    client.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    loop {
+        let Some(request) = read_request(&mut client)? else {
+            return Ok(());
+        };
+        if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < failures {
+            let (code, reason) = if status == 503 {
+                ("RequestLimitExceeded", "Service Unavailable")
+            } else {
+                ("InternalError", "Internal Server Error")
+            };
+            let body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code><Message>injected by the test</Message></Error></Errors><RequestID>fault</RequestID></Response>"
+            );
+            write!(
+                client,
+                "HTTP/1.1 {status} {reason}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )?;
+            continue;
+        }
+        let mut server = std::net::TcpStream::connect(upstream)?;
+        server.write_all(&request)?;
+        std::io::copy(&mut server, &mut client)?;
+        return Ok(());
+    }
+}
+
+/// A whole request (head and body), its keep-alive turned into `Connection: close` so the
+/// upstream answer ends at end of stream.
+fn read_request(client: &mut std::net::TcpStream) -> std::io::Result<Option<Vec<u8>>> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if client.read(&mut byte)? == 0 {
+            return Ok(None);
+        }
+        head.push(byte[0]);
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let length: usize = text
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    client.read_exact(&mut body)?;
+    let mut request: Vec<u8> = text
+        .lines()
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .take_while(|l| !l.is_empty())
+        .flat_map(|l| format!("{l}\r\n").into_bytes())
+        .collect();
+    request.extend_from_slice(b"Connection: close\r\n\r\n");
+    request.extend_from_slice(&body);
+    Ok(Some(request))
 }
 
 fn fetch_through(url: &str, region: &str, max_attempts: u32) -> Fetched {
