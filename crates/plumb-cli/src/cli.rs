@@ -127,6 +127,11 @@ pub struct ScanArgs {
     /// Report a type or region that could not be read as a warning instead of an error (exit 1).
     #[arg(long)]
     pub allow_partial: bool,
+    /// Read and compare only these resource types, comma-separated (default: every type in
+    /// the state and every type an adapter can list). The state's other resources are
+    /// reported not checked.
+    #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
+    pub types: Vec<String>,
     /// Read no cloud API: the live side comes from --snapshot and plugins alone.
     #[arg(long)]
     pub offline: bool,

@@ -155,12 +155,13 @@ fn snapshot(reader: &RegionReader, snapshot: &Snapshot) -> Option<Observed> {
 }
 
 /// The region's one setting. The provider gives it a random `terraform-...` id at creation,
-/// which no API returns; the observation takes the region's name, the setting's only key.
+/// which no API returns; the observation takes the region's name, the setting's only key. The
+/// setting exists in every region whether or not anyone manages it: AWS's, never unmanaged.
 fn encryption_by_default(reader: &RegionReader, enabled: Option<bool>) -> Observed {
     let attributes = Attrs::new()
         .str("region", Some(&reader.region))
         .bool("enabled", enabled);
-    Observed::new(reader.region.clone(), attributes)
+    Observed::new(reader.region.clone(), attributes).default_object(true)
 }
 
 /// `uefi_data`: the provider's Read asks `GetInstanceUefiData` with the image id, which EC2

@@ -97,6 +97,9 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         .map(|r| base_type(&r.address.r#type).to_owned())
         .collect();
     types.extend(served);
+    if !args.types.is_empty() {
+        types = args.types.iter().cloned().collect();
+    }
     let mut regions: BTreeSet<String> = args.region.iter().cloned().collect();
     for state in &states {
         for resource in state.managed() {

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `plumb` binary: real files in, text and exit codes out. One test
 //! binary; each command has its own module.
 
+mod aws;
 mod docs;
 mod inspect;
 mod plugins;

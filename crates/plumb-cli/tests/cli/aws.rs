@@ -1,0 +1,260 @@
+//! `plumb scan` (live), `plumb snapshot` and `plumb iam-policy` against a real EC2 API:
+//! moto's server on loopback, which `scripts/test.sh` starts and names in
+//! `PLUMB_MOTO_ENDPOINT` (the common test command points every AWS call there).
+
+use crate::{assert_clean_error, plumb, plumb_with_env, stderr, stdout};
+
+fn moto() -> String {
+    std::env::var("PLUMB_MOTO_ENDPOINT").unwrap_or_else(|_| {
+        panic!("PLUMB_MOTO_ENDPOINT is not set: run the tests through scripts/test.sh, which starts moto's EC2 server")
+    })
+}
+
+/// A v4 state of one instance in `account`.
+fn state_in_account(dir: &std::path::Path, account: &str) -> String {
+    let path = dir.join("terraform.tfstate");
+    let state = serde_json::json!({
+        "version": 4, "terraform_version": "1.9.0", "serial": 1, "lineage": "aws-test",
+        "outputs": {},
+        "resources": [{
+            "mode": "managed", "type": "aws_instance", "name": "web",
+            "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            "instances": [{"schema_version": 1, "attributes": {
+                "id": "i-0aaaabbbbccccdddd",
+                "arn": format!("arn:aws:ec2:us-west-1:{account}:instance/i-0aaaabbbbccccdddd"),
+                "instance_type": "t3.micro",
+            }}],
+        }],
+    });
+    std::fs::write(&path, state.to_string()).unwrap();
+    path.display().to_string()
+}
+
+/// Every type the adapter reads but placement groups, which moto's server does not implement
+/// (it answers `DescribePlacementGroups` with an HTML 500 page).
+fn types_moto_serves() -> String {
+    [
+        "aws_ami",
+        "aws_ebs_encryption_by_default",
+        "aws_ebs_snapshot",
+        "aws_ebs_volume",
+        "aws_egress_only_internet_gateway",
+        "aws_eip",
+        "aws_eip_association",
+        "aws_flow_log",
+        "aws_instance",
+        "aws_internet_gateway",
+        "aws_key_pair",
+        "aws_launch_template",
+        "aws_main_route_table_association",
+        "aws_nat_gateway",
+        "aws_network_acl",
+        "aws_network_acl_rule",
+        "aws_network_interface",
+        "aws_route",
+        "aws_route_table",
+        "aws_route_table_association",
+        "aws_security_group",
+        "aws_subnet",
+        "aws_volume_attachment",
+        "aws_vpc",
+        "aws_vpc_dhcp_options",
+        "aws_vpc_endpoint",
+        "aws_vpc_security_group_egress_rule",
+        "aws_vpc_security_group_ingress_rule",
+    ]
+    .join(",")
+}
+
+fn empty_state(dir: &std::path::Path) -> String {
+    let path = dir.join("empty.tfstate");
+    std::fs::write(
+        &path,
+        r#"{"version":4,"terraform_version":"1.9.0","serial":1,"lineage":"aws-test","outputs":{},"resources":[]}"#,
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn the_iam_policy_is_read_only() {
+    let output = plumb(&["iam-policy"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let policy: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let actions = policy["Statement"][0]["Action"].as_array().unwrap();
+    assert!(actions.len() > 20);
+    for action in actions {
+        let action = action.as_str().unwrap();
+        assert!(
+            action.starts_with("ec2:Describe")
+                || action.starts_with("ec2:Get")
+                || action == "sts:GetCallerIdentity",
+            "{action}"
+        );
+    }
+}
+
+/// Region us-west-1 of moto holds only what AWS creates by itself (the default VPC, its
+/// subnets, group, route table, network ACL, DHCP options): a scan of an empty state finds
+/// nothing unmanaged, and a snapshot of it scans offline exactly as the live read does.
+#[test]
+fn a_snapshot_scans_offline_as_the_live_read_does() {
+    let _ = moto();
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("live.json").display().to_string();
+    let types = types_moto_serves();
+    let output = plumb(&[
+        "snapshot",
+        "--region",
+        "us-west-1",
+        "--types",
+        &types,
+        "--output",
+        &snapshot,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("API calls"), "{}", stderr(&output));
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    let resources = recorded["resources"].as_array().unwrap();
+    assert!(
+        resources
+            .iter()
+            .any(|r| r["type"] == "aws_vpc" && r["meta"]["default"] == "true"),
+        "the default VPC is recorded as AWS's"
+    );
+
+    let state = empty_state(dir.path());
+    let live = plumb(&[
+        "scan",
+        "--state",
+        &state,
+        "--region",
+        "us-west-1",
+        "--types",
+        &types,
+        "--format",
+        "json",
+    ]);
+    let offline = plumb(&[
+        "scan",
+        "--state",
+        &state,
+        "--snapshot",
+        &snapshot,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(live.status.code(), Some(0), "{}", stderr(&live));
+    assert_eq!(offline.status.code(), Some(0), "{}", stderr(&offline));
+    let mut live: serde_json::Value = serde_json::from_str(&stdout(&live)).unwrap();
+    let offline: serde_json::Value = serde_json::from_str(&stdout(&offline)).unwrap();
+    // Only the live read made API calls.
+    let stats = live
+        .as_object_mut()
+        .unwrap()
+        .remove("stats")
+        .expect("a live scan reports stats");
+    assert!(stats["api_calls"].as_u64().unwrap() >= 10, "{stats}");
+    assert!(
+        stats["calls"]["DescribeInstances"].as_u64() == Some(1),
+        "{stats}"
+    );
+    assert_eq!(live, offline);
+    assert_eq!(live["summary"]["unmanaged"], 0, "{live}");
+}
+
+#[test]
+fn credentials_of_another_account_stop_the_scan() {
+    let _ = moto();
+    let dir = tempfile::tempdir().unwrap();
+    let state = state_in_account(dir.path(), "111122223333");
+    let output = plumb(&["scan", "--state", &state]);
+    assert_clean_error(&output, "--any-account");
+    assert!(
+        stderr(&output).contains("111122223333"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("123456789012"),
+        "{}",
+        stderr(&output)
+    );
+
+    // With --any-account the scan runs, and the instance is missing from this account.
+    let types = types_moto_serves();
+    let output = plumb(&[
+        "scan",
+        "--state",
+        &state,
+        "--any-account",
+        "--types",
+        &types,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["summary"]["missing"], 1, "{report}");
+}
+
+#[test]
+fn an_unreachable_aws_is_an_error_never_missing() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let state = state_in_account(dir.path(), "123456789012");
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let env = [("AWS_ENDPOINT_URL", endpoint.as_str())];
+
+    // The account check cannot run: one line, exit 1.
+    let output = plumb_with_env(&["scan", "--state", &state], &env);
+    assert_clean_error(&output, "cannot tell which AWS account");
+
+    // Without it, every scope is not_checked and the report says why; nothing is missing.
+    let output = plumb_with_env(
+        &[
+            "scan",
+            "--state",
+            &state,
+            "--any-account",
+            "--format",
+            "json",
+            "--max-attempts",
+            "1",
+        ],
+        &env,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["summary"]["missing"], 0, "{report}");
+    assert!(
+        report["summary"]["not_checked"].as_u64().unwrap() >= 1,
+        "{report}"
+    );
+    assert!(!report["errors"].as_array().unwrap().is_empty(), "{report}");
+    assert!(
+        stderr(&output).lines().all(|l| l.starts_with("error: ")),
+        "{}",
+        stderr(&output)
+    );
+
+    // --allow-partial turns the failed reads into warnings: the exit code speaks of drift.
+    let output = plumb_with_env(
+        &[
+            "scan",
+            "--state",
+            &state,
+            "--any-account",
+            "--allow-partial",
+            "--max-attempts",
+            "1",
+        ],
+        &env,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
