@@ -150,15 +150,15 @@ fn a_snapshot_scans_offline_as_the_live_read_does() {
     let mut live: serde_json::Value = serde_json::from_str(&stdout(&live)).unwrap();
     let offline: serde_json::Value = serde_json::from_str(&stdout(&offline)).unwrap();
     // Only the live read made API calls.
-    let stats = live
+    let api = live
         .as_object_mut()
         .unwrap()
         .remove("stats")
         .expect("a live scan reports stats");
-    assert!(stats["api_calls"].as_u64().unwrap() >= 10, "{stats}");
+    assert!(api["api_calls"].as_u64().unwrap() >= 10, "{api}");
     assert!(
-        stats["calls"]["DescribeInstances"].as_u64() == Some(1),
-        "{stats}"
+        api["calls"]["DescribeInstances"].as_u64() == Some(1),
+        "{api}"
     );
     assert_eq!(live, offline);
     assert_eq!(live["summary"]["unmanaged"], 0, "{live}");
