@@ -14,6 +14,9 @@ use serde_json::json;
 use crate::cli::{AdaptersArgs, Format, PluginArgs};
 use crate::{exit, output};
 
+/// When the built-in AWS adapter reads.
+const AWS_READS: &str = "the live EC2 API, when a scan is given no --snapshot and no --offline";
+
 /// What the built-in snapshot adapter serves: whatever its file holds.
 const SNAPSHOT_SERVES: &str = "the types recorded in the --snapshot file";
 
@@ -63,16 +66,33 @@ struct Row {
 }
 
 pub fn run(args: &AdaptersArgs) -> Result<u8> {
-    let mut rows = vec![Row {
-        name: "snapshot".to_owned(),
-        kind: "built-in",
-        version: Some(env!("CARGO_PKG_VERSION").to_owned()),
-        protocol: None,
-        path: None,
-        types: None,
-        note: Some(SNAPSHOT_SERVES.to_owned()),
-        error: None,
-    }];
+    let mut rows = vec![
+        Row {
+            name: "aws".to_owned(),
+            kind: "built-in",
+            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            protocol: None,
+            path: None,
+            types: Some(
+                plumb_aws::SUPPORTED_TYPES
+                    .iter()
+                    .map(|t| (*t).to_owned())
+                    .collect(),
+            ),
+            note: Some(AWS_READS.to_owned()),
+            error: None,
+        },
+        Row {
+            name: "snapshot".to_owned(),
+            kind: "built-in",
+            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            protocol: None,
+            path: None,
+            types: None,
+            note: Some(SNAPSHOT_SERVES.to_owned()),
+            error: None,
+        },
+    ];
     let mut broken = Vec::new();
     for (plugin, result) in started(&args.plugins)? {
         rows.push(match result {
@@ -107,7 +127,7 @@ pub fn run(args: &AdaptersArgs) -> Result<u8> {
             }
         });
     }
-    let plugins_found = rows.len() > 1;
+    let plugins_found = rows.iter().any(|r| r.kind == "plugin");
     output::write_stdout(|out| match args.format {
         Format::Table => render_table(&rows, plugins_found, out),
         Format::Json => render_json(&rows, out),
@@ -140,12 +160,17 @@ fn render_table(rows: &[Row], plugins_found: bool, out: &mut dyn Write) -> std::
         }
         match (&row.types, &row.note) {
             (Some(types), _) if types.is_empty() => writeln!(out, "  serves: no types")?,
-            (Some(types), _) => writeln!(
-                out,
-                "  serves: {} ({} types)",
-                types.join(", "),
-                types.len()
-            )?,
+            (Some(types), note) => {
+                writeln!(
+                    out,
+                    "  serves: {} ({} types)",
+                    types.join(", "),
+                    types.len()
+                )?;
+                if let Some(note) = note {
+                    writeln!(out, "  reads:  {note}")?;
+                }
+            }
             (None, Some(note)) => writeln!(out, "  serves: {note}")?,
             (None, None) => {}
         }

@@ -258,3 +258,20 @@ fn an_unreachable_aws_is_an_error_never_missing() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[test]
+fn the_aws_adapter_is_listed_with_every_type_it_reads() {
+    let output = plumb(&["adapters", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let aws = doc["adapters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "aws")
+        .unwrap_or_else(|| panic!("{doc}"));
+    assert_eq!(aws["kind"], "built-in");
+    let types = aws["types"].as_array().unwrap();
+    assert!(types.len() >= 25, "{types:?}");
+    assert!(types.iter().any(|t| t == "aws_instance"));
+}
