@@ -350,3 +350,30 @@ fn the_snapshot_format_example_is_read() {
     assert_eq!(report["summary"]["managed"], 8, "{report:#}");
     assert!(errors(&validator(), &report).is_none());
 }
+
+/// docs/aws-adapter.md names every type the AWS adapter reads and every call it makes.
+#[test]
+fn the_aws_adapter_doc_names_every_type_and_call() {
+    let doc = read("docs/aws-adapter.md");
+    let adapters: Value = serde_json::from_str(&stdout(&plumb(&["adapters", "--format", "json"])))
+        .expect("plumb adapters --format json");
+    let aws = adapters["adapters"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["name"] == "aws"))
+        .expect("the aws adapter is listed");
+    for t in aws["types"].as_array().unwrap() {
+        let t = t.as_str().unwrap();
+        assert!(
+            doc.contains(&format!("`{t}`")),
+            "docs/aws-adapter.md does not name {t}"
+        );
+    }
+    let policy: Value = serde_json::from_str(&stdout(&plumb(&["iam-policy"]))).unwrap();
+    for action in policy["Statement"][0]["Action"].as_array().unwrap() {
+        let name = action.as_str().unwrap().split(':').nth(1).unwrap();
+        assert!(
+            doc.contains(name),
+            "docs/aws-adapter.md does not name {name}"
+        );
+    }
+}
