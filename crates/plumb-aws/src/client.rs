@@ -11,6 +11,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_ec2::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_ec2::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_smithy_runtime_api::client::retries::RequestAttempts;
 use plumb_adapter::FetchStats;
 
 use crate::AwsOptions;
@@ -38,7 +39,7 @@ pub(crate) async fn load_config(options: &AwsOptions) -> SdkConfig {
     loader.load().await
 }
 
-/// Counts sent attempts: the SDK retries inside one call, so attempts minus calls is retries.
+/// Counts retries: the SDK retries inside one call, and numbers each call's attempts.
 #[derive(Debug)]
 struct CountAttempts(Arc<Stats>);
 
@@ -51,9 +52,14 @@ impl Intercept for CountAttempts {
         &self,
         _context: &BeforeTransmitInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), aws_sdk_ec2::error::BoxError> {
-        self.0.attempts.fetch_add(1, Ordering::Relaxed);
+        if cfg
+            .load::<RequestAttempts>()
+            .is_some_and(|attempts| attempts.attempts() > 1)
+        {
+            self.0.retry();
+        }
         Ok(())
     }
 }
@@ -110,20 +116,43 @@ pub(crate) fn error_text(error: &(dyn std::error::Error + 'static)) -> String {
     text.replace('\n', " ")
 }
 
-/// Calls and attempts over one fetch.
+/// Calls and retries over one fetch, told to the progress display as they happen.
 #[derive(Debug, Default)]
 pub(crate) struct Stats {
     calls: Mutex<BTreeMap<String, u64>>,
-    attempts: AtomicU64,
+    retries: AtomicU64,
+    progress: Option<Arc<dyn crate::Progress>>,
 }
 
 impl Stats {
+    pub(crate) fn new(progress: Option<Arc<dyn crate::Progress>>) -> Self {
+        Stats {
+            progress,
+            ..Stats::default()
+        }
+    }
+
     pub(crate) fn call(&self, operation: &str) {
         let mut calls = self
             .calls
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         *calls.entry(operation.to_owned()).or_default() += 1;
+        drop(calls);
+        if let Some(progress) = &self.progress {
+            progress.call(operation);
+        }
+    }
+
+    fn retry(&self) {
+        self.retries.fetch_add(1, Ordering::Relaxed);
+        if let Some(progress) = &self.progress {
+            progress.retry();
+        }
+    }
+
+    pub(crate) fn progress(&self) -> Option<&dyn crate::Progress> {
+        self.progress.as_deref()
     }
 
     pub(crate) fn snapshot(&self) -> FetchStats {
@@ -132,9 +161,8 @@ impl Stats {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
-        let total: u64 = calls.values().sum();
         FetchStats {
-            retries: self.attempts.load(Ordering::Relaxed).saturating_sub(total),
+            retries: self.retries.load(Ordering::Relaxed),
             calls,
         }
     }

@@ -47,6 +47,22 @@ pub struct AwsOptions {
     pub attempt_timeout: Duration,
     /// The longest one call may take, retries included.
     pub call_timeout: Duration,
+    /// Told of every listing finished, call made and retry, for a progress display.
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
+/// What a progress display hears while the adapter reads. Calls come from several threads.
+pub trait Progress: Send + Sync + std::fmt::Debug {
+    /// The fetch begins: this many (region, type) pairs are to be read.
+    fn started(&self, scopes: usize);
+    /// One (region, type) pair is done, with the objects it found (`None`: its read failed).
+    fn scope_done(&self, scope: &Scope, found: Option<usize>);
+    /// An API call was made (retries within it are further attempts, not calls).
+    fn call(&self, operation: &str);
+    /// A call is being tried again (throttled, or a server error).
+    fn retry(&self);
+    /// The fetch is over.
+    fn finished(&self);
 }
 
 impl Default for AwsOptions {
@@ -59,6 +75,7 @@ impl Default for AwsOptions {
             initial_backoff: Duration::from_millis(500),
             attempt_timeout: Duration::from_secs(30),
             call_timeout: Duration::from_mins(2),
+            progress: None,
         }
     }
 }
@@ -127,7 +144,7 @@ impl Adapter for AwsAdapter {
 
 impl AwsAdapter {
     async fn fetch_all(&self, request: &FetchRequest) -> Fetched {
-        let stats = Arc::new(client::Stats::default());
+        let stats = Arc::new(client::Stats::new(self.options.progress.clone()));
         let permits = Arc::new(tokio::sync::Semaphore::new(self.options.concurrency.max(1)));
         let mut fetched = Fetched::default();
         let wanted_scopes: Vec<Scope> = request
@@ -153,6 +170,9 @@ impl AwsAdapter {
                 return fetched;
             }
         };
+        if let Some(progress) = stats.progress() {
+            progress.started(wanted_scopes.len());
+        }
         let mut tasks = tokio::task::JoinSet::new();
         for region in &request.regions {
             let reader = Arc::new(RegionReader::new(
@@ -187,6 +207,9 @@ impl AwsAdapter {
             let Ok((scope, result)) = joined else {
                 continue;
             };
+            if let Some(progress) = stats.progress() {
+                progress.scope_done(&scope, result.as_ref().ok().map(Vec::len));
+            }
             match result {
                 Ok(observations) => {
                     fetched.observations.extend(observations);
@@ -226,6 +249,9 @@ impl AwsAdapter {
             .observations
             .sort_by(|a, b| (&a.region, &a.r#type, &a.id).cmp(&(&b.region, &b.r#type, &b.id)));
         fetched.stats = stats.snapshot();
+        if let Some(progress) = stats.progress() {
+            progress.finished();
+        }
         fetched
     }
 }

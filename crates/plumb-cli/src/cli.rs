@@ -165,6 +165,10 @@ pub struct AwsArgs {
     /// errors are retried with back-off).
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
+    /// Show the reads' progress even where standard error is not a terminal, or in CI (a line
+    /// per listing read). On a terminal it is shown anyway, outside CI.
+    #[arg(long)]
+    pub progress: bool,
 }
 
 #[derive(Debug, Args)]

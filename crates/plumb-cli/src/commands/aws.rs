@@ -12,6 +12,7 @@ pub fn adapter(args: &AwsArgs) -> Result<AwsAdapter> {
         profile: args.profile.clone(),
         concurrency: usize::from(args.concurrency),
         max_attempts: args.max_attempts,
+        progress: super::progress::display(args.progress),
         ..AwsOptions::default()
     })
     .context("AWS")

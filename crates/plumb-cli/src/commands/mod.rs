@@ -3,6 +3,7 @@
 mod adapters;
 mod aws;
 mod inspect;
+mod progress;
 mod rules;
 mod scan;
 mod snapshot;

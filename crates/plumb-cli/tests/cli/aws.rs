@@ -275,3 +275,36 @@ fn the_aws_adapter_is_listed_with_every_type_it_reads() {
     assert!(types.len() >= 25, "{types:?}");
     assert!(types.iter().any(|t| t == "aws_instance"));
 }
+
+#[test]
+fn progress_is_a_line_per_listing_when_asked_and_nothing_on_a_pipe() {
+    let _ = moto();
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("live.json").display().to_string();
+    let args = [
+        "snapshot",
+        "--region",
+        "us-west-2",
+        "--types",
+        "aws_vpc,aws_subnet",
+        "--output",
+        &snapshot,
+    ];
+    let quiet = plumb(&args);
+    assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
+    assert!(!stderr(&quiet).contains("read aws_"), "{}", stderr(&quiet));
+    let shown = plumb(&[&args[..], &["--progress"]].concat());
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+    let lines: Vec<String> = stderr(&shown)
+        .lines()
+        .filter(|l| l.starts_with("read aws_"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("read aws_vpc in us-west-2: 1 resources")),
+        "{lines:?}"
+    );
+}
