@@ -789,7 +789,24 @@ fn scan_resource<'a>(
         return;
     }
     let key = match_key(base, subject.id.unwrap_or_default(), &resource.attributes);
-    let Some(&index) = live_index.get(&(region, base, key)) else {
+    let assembled;
+    let found = match live_index.get(&(region, base, key)) {
+        Some(&index) => {
+            matched[index] = true;
+            Some(&input.live.observations[index])
+        }
+        None => match assemble_rule(resource, region, base, live_index, input.live.observations) {
+            Some((parts, observation)) => {
+                for index in parts {
+                    matched[index] = true;
+                }
+                assembled = observation;
+                Some(&assembled)
+            }
+            None => None,
+        },
+    };
+    let Some(observation) = found else {
         let event = ResourceEvent {
             resource_type,
             kind: Kind::Missing,
@@ -801,14 +818,16 @@ fn scan_resource<'a>(
             reason: "deleted outside Terraform".to_owned(),
         });
         scan.summary.missing += 1;
-        let mut finding = subject.finding(Kind::Missing, Some(verdict.severity), verdict.reason);
+        let reason = match gone_rule_sources(resource, region, base, live_index) {
+            Some(gone) => format!("{}: {gone}", verdict.reason),
+            None => verdict.reason,
+        };
+        let mut finding = subject.finding(Kind::Missing, Some(verdict.severity), reason);
         finding.rules.push(verdict.rule.to_owned());
         missing_findings.push(scan.findings.len());
         push(scan, finding);
         return;
     };
-    matched[index] = true;
-    let observation = &input.live.observations[index];
     let diffs = scan.compare_resource(&subject, resource, observation, config);
     if diffs.is_empty() {
         scan.summary.in_sync += 1;
@@ -823,6 +842,78 @@ fn scan_resource<'a>(
     finding.rules = fired;
     finding.attributes = diffs;
     push(scan, finding);
+}
+
+/// For a multi-source `aws_security_group_rule` of which some sources are still live, which
+/// ones are gone (`"192.0.2.128/25 of its 2 sources is gone"`): the rule is missing as the
+/// provider's Read finds it, but the report says what was removed.
+fn gone_rule_sources(
+    resource: &Resource,
+    region: &str,
+    base: &str,
+    live_index: &HashMap<(&str, &str, String), usize>,
+) -> Option<String> {
+    let keys = crate::matching::rule_source_keys(base, &resource.attributes)?;
+    let total = keys.len();
+    let gone: Vec<String> = keys
+        .into_iter()
+        .filter(|(_, key)| !live_index.contains_key(&(region, base, key.clone())))
+        .map(|(source, _)| source)
+        .collect();
+    if gone.is_empty() || gone.len() == total {
+        return None;
+    }
+    let verb = if gone.len() == 1 { "is" } else { "are" };
+    Some(format!(
+        "{} of its {total} sources {verb} gone",
+        gone.join(", ")
+    ))
+}
+
+/// The live form of a multi-source `aws_security_group_rule`, assembled from the one-source
+/// rules EC2 keeps for it (see [`crate::matching::rule_source_keys`]): found when every source
+/// is there, as the provider's Read finds it. The sources are the state's, since all are
+/// present; what can differ is the description, which EC2 keeps per source.
+fn assemble_rule(
+    resource: &Resource,
+    region: &str,
+    base: &str,
+    live_index: &HashMap<(&str, &str, String), usize>,
+    observations: &[Observation],
+) -> Option<(Vec<usize>, Observation)> {
+    let keys = crate::matching::rule_source_keys(base, &resource.attributes)?;
+    let parts: Vec<usize> = keys
+        .into_iter()
+        .map(|(_, key)| live_index.get(&(region, base, key)).copied())
+        .collect::<Option<_>>()?;
+    let first = observations.get(*parts.first()?)?;
+    let mut observation = first.clone();
+    let state_description = resource.attributes.get("description");
+    let description = parts
+        .iter()
+        .filter_map(|&i| observations[i].attributes.get("description"))
+        .find(|d| Some(*d) != state_description)
+        .or(state_description)
+        .cloned()
+        .unwrap_or(Value::Null);
+    if let Some(map) = observation.attributes.as_map_mut() {
+        for key in [
+            "cidr_blocks",
+            "ipv6_cidr_blocks",
+            "prefix_list_ids",
+            "source_security_group_id",
+            "self",
+            "security_group_rule_id",
+        ] {
+            if (parts.len() > 1 || !map.contains_key(key))
+                && let Some(value) = resource.attributes.get(key)
+            {
+                map.insert(key, value.clone());
+            }
+        }
+        map.insert("description", description);
+    }
+    Some((parts, observation))
 }
 
 fn unmanaged_finding(

@@ -47,6 +47,7 @@ pub const SUPPORTED_TYPES: &[&str] = &[
     "aws_route_table",
     "aws_route_table_association",
     "aws_security_group",
+    "aws_security_group_rule",
     "aws_subnet",
     "aws_volume_attachment",
     "aws_vpc",
@@ -135,6 +136,7 @@ pub(crate) const MATCHED_ON_IDENTITY: &[&str] = &[
     "aws_network_acl_rule",
     "aws_volume_attachment",
     "aws_ebs_encryption_by_default",
+    "aws_security_group_rule",
 ];
 
 /// Test support: checks that an observation accounts for every attribute of its type's shipped

@@ -16,6 +16,7 @@ use crate::region::RegionReader;
 
 pub(super) const TYPES: &[&str] = &[
     "aws_security_group",
+    "aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule",
     "aws_vpc_security_group_egress_rule",
 ];
@@ -25,8 +26,11 @@ pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
         let groups = reader.security_groups().await?;
         return Ok(groups.iter().map(|g| group(reader, g)).collect());
     }
-    let egress = resource_type == "aws_vpc_security_group_egress_rule";
     let rules = reader.security_group_rules().await?;
+    if resource_type == "aws_security_group_rule" {
+        return Ok(rules.iter().map(|r| legacy_rule(reader, r)).collect());
+    }
+    let egress = resource_type == "aws_vpc_security_group_egress_rule";
     Ok(rules
         .iter()
         .filter(|r| r.is_egress() == Some(egress))
@@ -187,6 +191,60 @@ fn rule(reader: &RegionReader, rule: &SecurityGroupRule) -> Observed {
     Observed::new(id, attributes).owner(owner)
 }
 
+/// One EC2 rule as an `aws_security_group_rule` with that one source. A rule resource with
+/// several CIDRs is several of these; the engine assembles them
+/// (`plumb_drift::matching::rule_source_keys`). The provider's id (`sgrule-` and a hash of the
+/// whole resource) cannot be rebuilt from one source, so the observation is named by EC2's id.
+fn legacy_rule(reader: &RegionReader, rule: &SecurityGroupRule) -> Observed {
+    let id = rule.security_group_rule_id().unwrap_or_default();
+    let protocol = rule.ip_protocol().unwrap_or_default();
+    // The provider expands "all traffic" with ports 0 and 0, where EC2 says -1.
+    let (from, to) = if protocol == "-1" {
+        (Some(0), Some(0))
+    } else {
+        (rule.from_port(), rule.to_port())
+    };
+    let group = rule.group_id().unwrap_or_default();
+    let referenced = rule
+        .referenced_group_info()
+        .and_then(|info| info.group_id());
+    let is_self = referenced == Some(group);
+    let peer = rule
+        .referenced_group_info()
+        .filter(|_| !is_self)
+        .map(|info| {
+            let peer_group = info.group_id().unwrap_or_default();
+            match info.user_id() {
+                Some(user) if !user.is_empty() && Some(user) != rule.group_owner_id() => {
+                    format!("{user}/{peer_group}")
+                }
+                _ => peer_group.to_owned(),
+            }
+        });
+    let attributes = Attrs::new()
+        .str("region", Some(&reader.region))
+        .strings("cidr_blocks", rule.cidr_ipv4())
+        .str("description", rule.description())
+        .int("from_port", from)
+        .strings("ipv6_cidr_blocks", rule.cidr_ipv6())
+        .strings("prefix_list_ids", rule.prefix_list_id())
+        .str("protocol", Some(protocol))
+        .str("security_group_id", Some(group))
+        .str("security_group_rule_id", Some(id))
+        .bool("self", Some(is_self))
+        .opt_str("source_security_group_id", peer.as_deref())
+        .int("to_port", to)
+        .str(
+            "type",
+            Some(if rule.is_egress() == Some(true) {
+                "egress"
+            } else {
+                "ingress"
+            }),
+        );
+    Observed::new(id, attributes).owner(Some(format!("aws_security_group:{group}")))
+}
+
 #[cfg(test)]
 mod tests {
     use aws_sdk_ec2::types::{IpRange, ReferencedSecurityGroup};
@@ -294,6 +352,18 @@ mod tests {
             .build();
         let observed = rule(&reader, &r);
         super::super::assert_covers_schema("aws_vpc_security_group_ingress_rule", &observed);
+        let legacy = legacy_rule(&reader, &r);
+        super::super::assert_covers_schema("aws_security_group_rule", &legacy);
+        assert_eq!(legacy.attributes.get("from_port"), Some(&Value::int(0)));
+        assert_eq!(
+            legacy.attributes.get("type"),
+            Some(&Value::string("ingress"))
+        );
+        assert_eq!(
+            legacy.attributes.get("source_security_group_id"),
+            Some(&Value::string("sg-2"))
+        );
+        assert_eq!(legacy.attributes.get("self"), Some(&Value::Bool(false)));
         let a = &observed.attributes;
         assert_eq!(a.get("from_port"), Some(&Value::Null));
         assert_eq!(
