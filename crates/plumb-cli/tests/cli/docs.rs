@@ -86,7 +86,7 @@ fn schema() -> Value {
     serde_json::from_str(&read("docs/report.schema.json")).expect("docs/report.schema.json is JSON")
 }
 
-fn validator() -> jsonschema::Validator {
+pub fn validator() -> jsonschema::Validator {
     let schema = schema();
     if let Err(err) = jsonschema::meta::validate(&schema) {
         panic!("docs/report.schema.json is not a valid JSON Schema: {err}");
@@ -95,7 +95,7 @@ fn validator() -> jsonschema::Validator {
 }
 
 /// Every validation error on one line each, or `None` when the report is valid.
-fn errors(validator: &jsonschema::Validator, report: &Value) -> Option<String> {
+pub fn errors(validator: &jsonschema::Validator, report: &Value) -> Option<String> {
     let errors: Vec<String> = validator
         .iter_errors(report)
         .map(|e| format!("  {}: {e}", e.instance_path()))
