@@ -175,27 +175,42 @@ impl AwsAdapter {
         }
         let mut tasks = tokio::task::JoinSet::new();
         for region in &request.regions {
-            let reader = Arc::new(RegionReader::new(
-                client::ec2_client(&self.base, &self.options, region, &stats),
-                region.clone(),
-                account.clone(),
-                Arc::clone(&stats),
-                Arc::clone(&permits),
-                request.thorough,
-                request
-                    .details
-                    .iter()
-                    .filter(|(scope, _)| &scope.region == region)
-                    .map(|(scope, ids)| (scope.r#type.clone(), ids.clone()))
-                    .collect(),
-            ));
+            let reader = Arc::new(
+                RegionReader::new(
+                    client::ec2_client(&self.base, &self.options, region, &stats),
+                    region.clone(),
+                    account.clone(),
+                    Arc::clone(&stats),
+                    Arc::clone(&permits),
+                    request.thorough,
+                    request
+                        .details
+                        .iter()
+                        .filter(|(scope, _)| &scope.region == region)
+                        .map(|(scope, ids)| (scope.r#type.clone(), ids.clone()))
+                        .collect(),
+                )
+                .with_instance_ids(request.ids.as_ref().map(|ids| {
+                    ids.get(&Scope::new(region, "aws_instance"))
+                        .cloned()
+                        .unwrap_or_default()
+                })),
+            );
             for resource_type in request.types.iter().filter(|t| self.supports(t)) {
                 let scope = Scope::new(region, resource_type);
-                let wanted = request
-                    .ids
-                    .as_ref()
-                    .filter(|_| !types::MATCHED_ON_IDENTITY.contains(&resource_type.as_str()))
-                    .map(|ids| ids.get(&scope).cloned().unwrap_or_default());
+                // Managed-only: the state's ids, except for types matched on identity, whose
+                // ids are the provider's hashes: those are read whole when the state holds any.
+                let wanted = request.ids.as_ref().map(|ids| {
+                    let held = ids.get(&scope).cloned().unwrap_or_default();
+                    if types::MATCHED_ON_IDENTITY.contains(&resource_type.as_str())
+                        && !held.is_empty()
+                    {
+                        None
+                    } else {
+                        Some(held)
+                    }
+                });
+                let wanted = wanted.flatten();
                 let reader = Arc::clone(&reader);
                 tasks.spawn(async move {
                     let result = types::read(&reader, &scope.r#type, wanted.as_ref()).await;

@@ -5,12 +5,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use aws_sdk_ec2::types::{
-    Address, Instance, NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Volume,
+    Address, Filter, Instance, NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Volume,
 };
 use tokio::sync::{OnceCell, Semaphore, SemaphorePermit};
 
 use crate::client::{Stats, error_text};
 use crate::ops::{self, Operation};
+
+/// The most values EC2 takes in one filter.
+const FILTER_VALUES: usize = 200;
 
 /// A listing's result, shared by the types built from it. The error is already one line.
 pub(crate) type Shared<T> = Result<Arc<Vec<T>>, String>;
@@ -53,6 +56,8 @@ pub(crate) struct RegionReader {
     pub(crate) thorough: bool,
     /// Per type, the resources whose per-resource attributes are wanted anyway.
     details: BTreeMap<String, BTreeSet<String>>,
+    /// In a managed-only read, the instances of the state: the listing asks for them by id.
+    instance_ids: Option<BTreeSet<String>>,
     stats: Arc<Stats>,
     permits: Arc<Semaphore>,
     instances: OnceCell<Shared<(String, Instance)>>,
@@ -80,6 +85,7 @@ impl RegionReader {
             account,
             thorough,
             details,
+            instance_ids: None,
             stats,
             permits,
             instances: OnceCell::new(),
@@ -90,6 +96,13 @@ impl RegionReader {
             network_acls: OnceCell::new(),
             addresses: OnceCell::new(),
         }
+    }
+
+    /// Narrows the instance listing to these ids (a managed-only read), asked for with
+    /// `instance-id` filters of 200 values a call instead of listing every instance.
+    pub(crate) fn with_instance_ids(mut self, ids: Option<BTreeSet<String>>) -> Self {
+        self.instance_ids = ids;
+        self
     }
 
     /// Whether the per-resource attributes of this object are to be read.
@@ -137,36 +150,64 @@ impl RegionReader {
     }
 
     /// Instances, with the owner of their reservation; terminated ones are gone, as Terraform
-    /// sees them.
+    /// sees them. In a managed-only read, only the state's, by `instance-id` filters.
     pub(crate) async fn instances(&self) -> Shared<(String, Instance)> {
         self.instances
             .get_or_init(|| async {
-                let request = self.ec2.describe_instances().max_results(1000);
-                let all = paginate!(self, ops::DESCRIBE_INSTANCES, request, |page| {
-                    page.reservations
-                        .unwrap_or_default()
-                        .into_iter()
-                        .flat_map(|reservation| {
-                            let owner = reservation.owner_id.unwrap_or_default();
-                            reservation
-                                .instances
-                                .unwrap_or_default()
-                                .into_iter()
-                                .map(move |i| (owner.clone(), i))
-                        })
-                        .filter(|(_, i)| {
-                            !matches!(
-                                i.state()
-                                    .and_then(|s| s.name())
-                                    .map(aws_sdk_ec2::types::InstanceStateName::as_str),
-                                Some("terminated" | "shutting-down")
-                            )
-                        })
-                });
+                let requests: Vec<_> = match &self.instance_ids {
+                    None => vec![self.ec2.describe_instances().max_results(1000)],
+                    Some(ids) => {
+                        let ids: Vec<String> = ids.iter().cloned().collect();
+                        ids.chunks(FILTER_VALUES)
+                            .map(|chunk| {
+                                let filter = Filter::builder()
+                                    .name("instance-id")
+                                    .set_values(Some(chunk.to_vec()))
+                                    .build();
+                                self.ec2
+                                    .describe_instances()
+                                    .filters(filter)
+                                    .max_results(1000)
+                            })
+                            .collect()
+                    }
+                };
+                let mut all = Vec::new();
+                for request in requests {
+                    all.extend(self.instance_pages(request).await?);
+                }
                 Ok(Arc::new(all))
             })
             .await
             .clone()
+    }
+
+    async fn instance_pages(
+        &self,
+        request: aws_sdk_ec2::operation::describe_instances::builders::DescribeInstancesFluentBuilder,
+    ) -> Result<Vec<(String, Instance)>, String> {
+        let all = paginate!(self, ops::DESCRIBE_INSTANCES, request, |page| {
+            page.reservations
+                .unwrap_or_default()
+                .into_iter()
+                .flat_map(|reservation| {
+                    let owner = reservation.owner_id.unwrap_or_default();
+                    reservation
+                        .instances
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(move |i| (owner.clone(), i))
+                })
+                .filter(|(_, i)| {
+                    !matches!(
+                        i.state()
+                            .and_then(|s| s.name())
+                            .map(aws_sdk_ec2::types::InstanceStateName::as_str),
+                        Some("terminated" | "shutting-down")
+                    )
+                })
+        });
+        Ok(all)
     }
 
     pub(crate) async fn volumes(&self) -> Shared<Volume> {

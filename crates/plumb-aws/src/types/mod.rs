@@ -64,6 +64,10 @@ pub(crate) async fn read(
     resource_type: &str,
     wanted: Option<&BTreeSet<String>>,
 ) -> Result<Vec<Observation>, String> {
+    if wanted.is_some_and(BTreeSet::is_empty) {
+        // A managed-only read of a type the state does not hold: nothing to ask for.
+        return Ok(Vec::new());
+    }
     let observed = if instance::TYPES.contains(&resource_type) {
         instance::read(reader, resource_type).await
     } else if ebs::TYPES.contains(&resource_type) {

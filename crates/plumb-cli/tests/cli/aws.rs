@@ -311,3 +311,38 @@ fn progress_is_a_line_per_listing_when_asked_and_nothing_on_a_pipe() {
         "{lines:?}"
     );
 }
+
+/// `--managed-only` asks for the state's instances by id, and reads no listing of a type the
+/// state does not hold.
+#[test]
+fn a_managed_only_scan_asks_only_for_what_the_state_holds() {
+    let _ = moto();
+    let dir = tempfile::tempdir().unwrap();
+    let state = state_in_account(dir.path(), "123456789012");
+    let output = plumb(&[
+        "scan",
+        "--state",
+        &state,
+        "--managed-only",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["summary"]["missing"], 1, "{report}");
+    assert_eq!(report["summary"]["unmanaged"], 0, "{report}");
+    let calls = &report["stats"]["calls"];
+    let names: Vec<&str> = calls
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    // The account check, the instance listing and the volumes its block devices need.
+    assert_eq!(
+        names,
+        ["DescribeInstances", "DescribeVolumes", "GetCallerIdentity"],
+        "{calls}"
+    );
+    assert_eq!(calls["DescribeInstances"], 1, "{calls}");
+}
