@@ -190,10 +190,11 @@ impl AwsAdapter {
                         .map(|(scope, ids)| (scope.r#type.clone(), ids.clone()))
                         .collect(),
                 )
-                .with_instance_ids(request.ids.as_ref().map(|ids| {
-                    ids.get(&Scope::new(region, "aws_instance"))
-                        .cloned()
-                        .unwrap_or_default()
+                .with_managed(request.ids.as_ref().map(|ids| {
+                    ids.iter()
+                        .filter(|(scope, _)| &scope.region == region)
+                        .map(|(scope, ids)| (scope.r#type.clone(), ids.clone()))
+                        .collect()
                 })),
             );
             for resource_type in request.types.iter().filter(|t| self.supports(t)) {

@@ -46,6 +46,38 @@ macro_rules! paginate {
 }
 pub(crate) use paginate;
 
+/// [`paginate!`] over a listing that can ask by id: the whole listing, or in a managed-only
+/// read the state's objects of `$type` through `$filter` filters of up to 200 ids a call.
+macro_rules! listing {
+    ($reader:expr, $op:expr, $type:expr, $filter:expr, $request:expr, |$page:ident| $items:expr) => {
+        $crate::region::listing!($reader, $op, $type, $filter, $request, filters, |$page| {
+            $items
+        })
+    };
+    // `$method`: the request's filter setter, `filter` on the few operations that name it so.
+    ($reader:expr, $op:expr, $type:expr, $filter:expr, $request:expr, $method:ident, |$page:ident| $items:expr) => {{
+        let reader: &$crate::region::RegionReader = $reader;
+        let mut all = Vec::new();
+        match reader.id_filters($type, $filter) {
+            None => all.extend($crate::region::paginate!(reader, $op, $request, |$page| {
+                $items
+            })),
+            Some(filters) => {
+                for filter in filters {
+                    all.extend($crate::region::paginate!(
+                        reader,
+                        $op,
+                        $request.clone().$method(filter),
+                        |$page| $items
+                    ));
+                }
+            }
+        }
+        all
+    }};
+}
+pub(crate) use listing;
+
 #[derive(Debug)]
 pub(crate) struct RegionReader {
     pub(crate) ec2: aws_sdk_ec2::Client,
@@ -56,8 +88,8 @@ pub(crate) struct RegionReader {
     pub(crate) thorough: bool,
     /// Per type, the resources whose per-resource attributes are wanted anyway.
     details: BTreeMap<String, BTreeSet<String>>,
-    /// In a managed-only read, the instances of the state: the listing asks for them by id.
-    instance_ids: Option<BTreeSet<String>>,
+    /// In a managed-only read, the state's ids per type: listings that can ask by id do.
+    managed: Option<BTreeMap<String, BTreeSet<String>>>,
     stats: Arc<Stats>,
     permits: Arc<Semaphore>,
     instances: OnceCell<Shared<(String, Instance)>>,
@@ -85,7 +117,7 @@ impl RegionReader {
             account,
             thorough,
             details,
-            instance_ids: None,
+            managed: None,
             stats,
             permits,
             instances: OnceCell::new(),
@@ -98,11 +130,34 @@ impl RegionReader {
         }
     }
 
-    /// Narrows the instance listing to these ids (a managed-only read), asked for with
-    /// `instance-id` filters of 200 values a call instead of listing every instance.
-    pub(crate) fn with_instance_ids(mut self, ids: Option<BTreeSet<String>>) -> Self {
-        self.instance_ids = ids;
+    /// A managed-only read: the state's ids per type, which listings ask for by id.
+    pub(crate) fn with_managed(
+        mut self,
+        managed: Option<BTreeMap<String, BTreeSet<String>>>,
+    ) -> Self {
+        self.managed = managed;
         self
+    }
+
+    /// In a managed-only read, the filters (`filter_name` with up to 200 ids each) that ask
+    /// for the state's objects of `resource_type` only; `None` when everything is to be
+    /// listed (unmanaged discovery).
+    pub(crate) fn id_filters(&self, resource_type: &str, filter_name: &str) -> Option<Vec<Filter>> {
+        let managed = self.managed.as_ref()?;
+        let ids: Vec<String> = managed
+            .get(resource_type)
+            .map(|ids| ids.iter().cloned().collect())
+            .unwrap_or_default();
+        Some(
+            ids.chunks(FILTER_VALUES)
+                .map(|chunk| {
+                    Filter::builder()
+                        .name(filter_name)
+                        .set_values(Some(chunk.to_vec()))
+                        .build()
+                })
+                .collect(),
+        )
     }
 
     /// Whether the per-resource attributes of this object are to be read.
@@ -154,23 +209,12 @@ impl RegionReader {
     pub(crate) async fn instances(&self) -> Shared<(String, Instance)> {
         self.instances
             .get_or_init(|| async {
-                let requests: Vec<_> = match &self.instance_ids {
+                let requests: Vec<_> = match self.id_filters("aws_instance", "instance-id") {
                     None => vec![self.ec2.describe_instances().max_results(1000)],
-                    Some(ids) => {
-                        let ids: Vec<String> = ids.iter().cloned().collect();
-                        ids.chunks(FILTER_VALUES)
-                            .map(|chunk| {
-                                let filter = Filter::builder()
-                                    .name("instance-id")
-                                    .set_values(Some(chunk.to_vec()))
-                                    .build();
-                                self.ec2
-                                    .describe_instances()
-                                    .filters(filter)
-                                    .max_results(1000)
-                            })
-                            .collect()
-                    }
+                    Some(filters) => filters
+                        .into_iter()
+                        .map(|f| self.ec2.describe_instances().filters(f).max_results(1000))
+                        .collect(),
                 };
                 let mut all = Vec::new();
                 for request in requests {

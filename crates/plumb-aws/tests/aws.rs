@@ -1980,3 +1980,72 @@ fn a_scope_whose_retries_run_out_is_not_checked_never_missing() {
         fetched.failures
     );
 }
+
+/// A managed-only read asks for the state's objects by id (`vpc-id`, `instance-id`, ...
+/// filters) and finds exactly what the whole listing finds of them; types the state does not
+/// hold are not read at all.
+#[test]
+fn a_managed_only_read_asks_by_id_and_finds_the_same() {
+    let region = "eu-south-1";
+    let rt = runtime();
+    let seeded = rt.block_on(seed(&client(region)));
+    let full = fetch(region, false);
+    let pick = |resource_type: &str, id: &str| {
+        full.observations
+            .iter()
+            .find(|o| o.r#type == resource_type && o.id == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{resource_type} {id} in the whole listing"))
+    };
+    let key_pair = full
+        .observations
+        .iter()
+        .find(|o| o.r#type == "aws_key_pair")
+        .expect("the key pair")
+        .id
+        .clone();
+    let wanted = [
+        pick("aws_vpc", &seeded.vpc),
+        pick("aws_subnet", &seeded.subnet),
+        pick("aws_instance", &seeded.instances[0]),
+        pick("aws_security_group", &seeded.group),
+        pick("aws_key_pair", &key_pair),
+    ];
+    let mut ids: std::collections::BTreeMap<plumb_model::Scope, BTreeSet<String>> =
+        std::collections::BTreeMap::new();
+    for o in &wanted {
+        ids.entry(plumb_model::Scope::new(region, &o.r#type))
+            .or_default()
+            .insert(o.id.clone());
+    }
+    let managed = adapter()
+        .fetch(&FetchRequest {
+            regions: vec![region.to_owned()],
+            types: SUPPORTED_TYPES.iter().map(|t| (*t).to_owned()).collect(),
+            ids: Some(ids),
+            ..FetchRequest::default()
+        })
+        .unwrap();
+    let calls = &managed.stats.calls;
+    for op in [
+        "DescribeVpcs",
+        "DescribeSubnets",
+        "DescribeInstances",
+        "DescribeKeyPairs",
+    ] {
+        assert_eq!(calls.get(op), Some(&1), "{op}: {calls:?}");
+    }
+    assert!(!calls.contains_key("DescribeNatGateways"), "{calls:?}");
+    assert!(!calls.contains_key("DescribeFlowLogs"), "{calls:?}");
+    let mut got: Vec<Observation> = managed
+        .observations
+        .iter()
+        .filter(|o| wanted.iter().any(|w| w.r#type == o.r#type))
+        .cloned()
+        .collect();
+    let mut expected = wanted.to_vec();
+    let order = |a: &Observation, b: &Observation| (&a.r#type, &a.id).cmp(&(&b.r#type, &b.id));
+    got.sort_by(order);
+    expected.sort_by(order);
+    assert_eq!(got, expected);
+}

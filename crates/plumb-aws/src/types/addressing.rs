@@ -62,9 +62,11 @@ pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
         }
         "aws_network_interface" => {
             let request = reader.ec2.describe_network_interfaces().max_results(1000);
-            let interfaces = crate::region::paginate!(
+            let interfaces = crate::region::listing!(
                 reader,
                 ops::DESCRIBE_NETWORK_INTERFACES,
+                "aws_network_interface",
+                "network-interface-id",
                 request,
                 |page| page.network_interfaces.unwrap_or_default()
             );
@@ -75,17 +77,25 @@ pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
         }
         "aws_key_pair" => {
             // No pages: one call answers every key pair of the region.
-            let output = reader
-                .send(
-                    ops::DESCRIBE_KEY_PAIRS,
-                    reader.ec2.describe_key_pairs().send(),
-                )
-                .await?;
-            Ok(output
-                .key_pairs()
-                .iter()
-                .filter_map(|k| key_pair(reader, k))
-                .collect())
+            // One answer, no pages; a managed-only read asks by name (the provider's id).
+            let requests = match reader.id_filters("aws_key_pair", "key-name") {
+                None => vec![reader.ec2.describe_key_pairs()],
+                Some(filters) => filters
+                    .into_iter()
+                    .map(|f| reader.ec2.describe_key_pairs().filters(f))
+                    .collect(),
+            };
+            let mut out = Vec::new();
+            for request in requests {
+                let output = reader.send(ops::DESCRIBE_KEY_PAIRS, request.send()).await?;
+                out.extend(
+                    output
+                        .key_pairs()
+                        .iter()
+                        .filter_map(|k| key_pair(reader, k)),
+                );
+            }
+            Ok(out)
         }
         "aws_placement_group" => {
             // No pages, and no filter: real EC2 answers every group of the region.

@@ -30,10 +30,14 @@ pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
                 .describe_snapshots()
                 .owner_ids("self")
                 .max_results(1000);
-            let snapshots =
-                crate::region::paginate!(reader, ops::DESCRIBE_SNAPSHOTS, request, |page| {
-                    page.snapshots.unwrap_or_default()
-                });
+            let snapshots = crate::region::listing!(
+                reader,
+                ops::DESCRIBE_SNAPSHOTS,
+                "aws_ebs_snapshot",
+                "snapshot-id",
+                request,
+                |page| page.snapshots.unwrap_or_default()
+            );
             // `OwnerIds=self` already narrows to the account; moto ignores it, so check again.
             Ok(snapshots
                 .iter()
@@ -59,9 +63,14 @@ pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
                 .describe_images()
                 .owners("self")
                 .max_results(1000);
-            let images = crate::region::paginate!(reader, ops::DESCRIBE_IMAGES, request, |page| {
-                page.images.unwrap_or_default()
-            });
+            let images = crate::region::listing!(
+                reader,
+                ops::DESCRIBE_IMAGES,
+                "aws_ami",
+                "image-id",
+                request,
+                |page| page.images.unwrap_or_default()
+            );
             Ok(images
                 .iter()
                 .filter(|i| i.owner_id() == Some(reader.account.as_str()))

@@ -11,7 +11,7 @@
 use super::Read;
 use crate::attrs::{Attrs, Observed, enum_str, managed_by, string_hashcode, strings};
 use crate::ops;
-use crate::region::{RegionReader, paginate};
+use crate::region::{RegionReader, listing, paginate};
 use aws_sdk_ec2::types::{
     DhcpConfiguration, DhcpOptions, EgressOnlyInternetGateway, FlowLog, NatGateway, Route,
     RouteTable, RouteTableAssociation, RouteTableAssociationStateCode, Tag, VpcEndpoint,
@@ -78,9 +78,15 @@ pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
         }
         "aws_nat_gateway" => {
             let request = reader.ec2.describe_nat_gateways().max_results(1000);
-            let gateways = paginate!(reader, ops::DESCRIBE_NAT_GATEWAYS, request, |page| {
-                page.nat_gateways.unwrap_or_default()
-            });
+            let gateways = listing!(
+                reader,
+                ops::DESCRIBE_NAT_GATEWAYS,
+                "aws_nat_gateway",
+                "nat-gateway-id",
+                request,
+                filter,
+                |page| page.nat_gateways.unwrap_or_default()
+            );
             Ok(gateways
                 .iter()
                 .filter_map(|g| nat_gateway(reader, g))
@@ -98,9 +104,14 @@ pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
         }
         "aws_vpc_dhcp_options" => {
             let request = reader.ec2.describe_dhcp_options().max_results(1000);
-            let options = paginate!(reader, ops::DESCRIBE_DHCP_OPTIONS, request, |page| {
-                page.dhcp_options.unwrap_or_default()
-            });
+            let options = listing!(
+                reader,
+                ops::DESCRIBE_DHCP_OPTIONS,
+                "aws_vpc_dhcp_options",
+                "dhcp-options-id",
+                request,
+                |page| page.dhcp_options.unwrap_or_default()
+            );
             Ok(options
                 .iter()
                 .filter_map(|o| dhcp_options(reader, o))
@@ -108,9 +119,15 @@ pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
         }
         "aws_flow_log" => {
             let request = reader.ec2.describe_flow_logs().max_results(1000);
-            let logs = paginate!(reader, ops::DESCRIBE_FLOW_LOGS, request, |page| {
-                page.flow_logs.unwrap_or_default()
-            });
+            let logs = listing!(
+                reader,
+                ops::DESCRIBE_FLOW_LOGS,
+                "aws_flow_log",
+                "flow-log-id",
+                request,
+                filter,
+                |page| page.flow_logs.unwrap_or_default()
+            );
             Ok(logs.iter().filter_map(|l| flow_log(reader, l)).collect())
         }
         other => Err(format!("{other} is not a routing type")),

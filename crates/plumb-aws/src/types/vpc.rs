@@ -13,7 +13,7 @@ use plumb_model::Value;
 use super::Read;
 use crate::attrs::{Attrs, Observed, enum_str, managed_by};
 use crate::ops;
-use crate::region::{RegionReader, paginate};
+use crate::region::{RegionReader, listing};
 
 pub(super) const TYPES: &[&str] = &["aws_vpc", "aws_subnet", "aws_internet_gateway"];
 
@@ -28,17 +28,25 @@ pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
     match resource_type {
         "aws_vpc" => vpcs(reader).await,
         "aws_subnet" => {
-            let request = reader.ec2.describe_subnets().max_results(1000);
-            let subnets = paginate!(reader, ops::DESCRIBE_SUBNETS, request, |page| {
-                page.subnets.unwrap_or_default()
-            });
+            let subnets = listing!(
+                reader,
+                ops::DESCRIBE_SUBNETS,
+                "aws_subnet",
+                "subnet-id",
+                reader.ec2.describe_subnets().max_results(1000),
+                |page| page.subnets.unwrap_or_default()
+            );
             Ok(subnets.iter().map(|s| subnet(reader, s)).collect())
         }
         _ => {
-            let request = reader.ec2.describe_internet_gateways().max_results(1000);
-            let gateways = paginate!(reader, ops::DESCRIBE_INTERNET_GATEWAYS, request, |page| {
-                page.internet_gateways.unwrap_or_default()
-            });
+            let gateways = listing!(
+                reader,
+                ops::DESCRIBE_INTERNET_GATEWAYS,
+                "aws_internet_gateway",
+                "internet-gateway-id",
+                reader.ec2.describe_internet_gateways().max_results(1000),
+                |page| page.internet_gateways.unwrap_or_default()
+            );
             Ok(gateways
                 .iter()
                 .map(|g| internet_gateway(reader, g))
@@ -56,10 +64,14 @@ struct Defaults {
 }
 
 async fn vpcs(reader: &RegionReader) -> Read {
-    let request = reader.ec2.describe_vpcs().max_results(1000);
-    let vpcs = paginate!(reader, ops::DESCRIBE_VPCS, request, |page| {
-        page.vpcs.unwrap_or_default()
-    });
+    let vpcs = listing!(
+        reader,
+        ops::DESCRIBE_VPCS,
+        "aws_vpc",
+        "vpc-id",
+        reader.ec2.describe_vpcs().max_results(1000),
+        |page| page.vpcs.unwrap_or_default()
+    );
     let mut defaults = Defaults::default();
     if !vpcs.is_empty() {
         for group in reader.security_groups().await?.iter() {
