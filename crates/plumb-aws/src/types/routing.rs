@@ -170,14 +170,23 @@ fn in_route_set(route: &Route) -> bool {
 /// One element of `route`, as `flattenRoute` writes it (a set element: every field present,
 /// `""` for the targets EC2 leaves out).
 fn route_element(route: &Route) -> Attrs {
-    let endpoint = endpoint_gateway(route);
-    Attrs::new()
+    let attrs = Attrs::new()
         .str("cidr_block", route.destination_cidr_block())
         .str("ipv6_cidr_block", route.destination_ipv6_cidr_block())
         .str(
             "destination_prefix_list_id",
             route.destination_prefix_list_id(),
         )
+        .str("odb_network_arn", route.odb_network_arn());
+    targets(attrs, route)
+}
+
+/// The targets a route element and an `aws_route` share: `""` for those EC2 leaves out, and a
+/// prefix-list route through a gateway endpoint written as `vpc_endpoint_id`, as the provider
+/// writes it.
+fn targets(attrs: Attrs, route: &Route) -> Attrs {
+    let endpoint = endpoint_gateway(route);
+    attrs
         .str("carrier_gateway_id", route.carrier_gateway_id())
         .str("core_network_arn", route.core_network_arn())
         .str(
@@ -195,7 +204,6 @@ fn route_element(route: &Route) -> Attrs {
         .str("local_gateway_id", route.local_gateway_id())
         .str("nat_gateway_id", route.nat_gateway_id())
         .str("network_interface_id", route.network_interface_id())
-        .str("odb_network_arn", route.odb_network_arn())
         .str("transit_gateway_id", route.transit_gateway_id())
         .str("vpc_endpoint_id", endpoint)
         .str(
@@ -294,8 +302,7 @@ fn routes<'a>(
 
 /// `aws_route` as `resourceRouteRead` writes it.
 fn route_attributes(reader: &RegionReader, table_id: &str, route: &Route) -> Attrs {
-    let endpoint = endpoint_gateway(route);
-    Attrs::new()
+    let attrs = Attrs::new()
         .str("region", Some(&reader.region))
         .str("route_table_id", Some(table_id))
         .str("destination_cidr_block", route.destination_cidr_block())
@@ -307,33 +314,11 @@ fn route_attributes(reader: &RegionReader, table_id: &str, route: &Route) -> Att
             "destination_prefix_list_id",
             route.destination_prefix_list_id(),
         )
-        .str("carrier_gateway_id", route.carrier_gateway_id())
-        .str("core_network_arn", route.core_network_arn())
-        .str(
-            "egress_only_gateway_id",
-            route.egress_only_internet_gateway_id(),
-        )
-        .str(
-            "gateway_id",
-            if endpoint.is_some() {
-                None
-            } else {
-                route.gateway_id()
-            },
-        )
         .str("instance_id", route.instance_id())
         .str("instance_owner_id", route.instance_owner_id())
-        .str("local_gateway_id", route.local_gateway_id())
-        .str("nat_gateway_id", route.nat_gateway_id())
-        .str("network_interface_id", route.network_interface_id())
-        .str("transit_gateway_id", route.transit_gateway_id())
-        .str("vpc_endpoint_id", endpoint)
-        .str(
-            "vpc_peering_connection_id",
-            route.vpc_peering_connection_id(),
-        )
         .str("origin", enum_str(route.origin()))
-        .str("state", enum_str(route.state()))
+        .str("state", enum_str(route.state()));
+    targets(attrs, route)
 }
 
 /// The table's live associations: the main one (`main`), or those with a subnet or gateway.
