@@ -31,6 +31,17 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Print the least-privilege, read-only IAM policy the AWS adapter needs.
     IamPolicy,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), for `man -l -` or a man directory.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where the code and the state come from.

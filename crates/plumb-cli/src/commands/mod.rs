@@ -19,6 +19,19 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Rules(args) => rules::run(&args),
         Command::Adapters(args) => adapters::run(&args),
         Command::Snapshot(args) => snapshot::run(&args),
+        Command::Completions(args) => {
+            crate::output::write_stdout(|out| {
+                let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
+                clap_complete::generate(args.shell, &mut command, "plumb", out);
+                Ok(())
+            })?;
+            Ok(crate::exit::OK)
+        }
+        Command::Man => {
+            let command = <crate::cli::Cli as clap::CommandFactory>::command();
+            crate::output::write_stdout(|out| clap_mangen::Man::new(command).render(out))?;
+            Ok(crate::exit::OK)
+        }
         Command::IamPolicy => {
             crate::output::write_stdout(|out| {
                 std::io::Write::write_all(out, plumb_aws::iam_policy().as_bytes())

@@ -2,6 +2,7 @@
 //! binary; each command has its own module.
 
 mod aws;
+mod completions;
 mod docs;
 mod inspect;
 mod plugins;
