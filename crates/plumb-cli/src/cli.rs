@@ -27,6 +27,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// List the live-state adapters, built in and external plugins, and the types each serves.
     Adapters(AdaptersArgs),
+    /// Classify the drift a `terraform plan` found, and flag the plan's changes that would
+    /// overwrite it; no cloud credentials needed.
+    CheckPlan(CheckPlanArgs),
     /// Record the live resources from AWS in a snapshot file, for offline scans and bug reports.
     Snapshot(SnapshotArgs),
     /// Print the least-privilege, read-only IAM policy the AWS adapter needs.
@@ -180,6 +183,26 @@ pub struct AwsArgs {
     /// per listing read). On a terminal it is shown anyway, outside CI.
     #[arg(long)]
     pub progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckPlanArgs {
+    /// The plan as `terraform show -json PLANFILE` writes it, or `-` for standard input.
+    #[arg(value_name = "PLAN.json|-")]
+    pub plan: String,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The policy file (default: `.plumb.hcl` in the --config directory, when there is one).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Exit 2 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value = "low", value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// The region of resources whose attributes, ARN and provider name none.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Args)]

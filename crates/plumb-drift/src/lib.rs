@@ -16,6 +16,7 @@ pub mod fingerprint;
 pub mod judgements;
 pub mod matching;
 pub mod normalize;
+pub mod plan;
 mod pending;
 pub mod policy;
 pub mod policy_file;

@@ -2,6 +2,7 @@
 
 mod adapters;
 mod aws;
+mod check_plan;
 mod inspect;
 mod progress;
 mod rules;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Adapters(args) => adapters::run(&args),
+        Command::CheckPlan(args) => check_plan::run(&args),
         Command::Snapshot(args) => snapshot::run(&args),
         Command::Completions(args) => {
             crate::output::write_stdout(|out| {

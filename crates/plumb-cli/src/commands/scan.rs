@@ -9,7 +9,7 @@ use plumb_drift::{LiveView, ScanInput, matching::base_type, region::resource_reg
 use plumb_model::{Scope, Severity};
 use plumb_report::scan::{ReadError, ScanReport, render_json, render_table};
 
-use crate::cli::{Format, ScanArgs};
+use crate::cli::{FailOn, Format, ScanArgs};
 use crate::{exit, inputs, output};
 
 /// Stops a scan whose credentials act in another account than the state's resources: read
@@ -217,6 +217,27 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
             error: f.error.clone(),
         })
         .collect();
+    report(
+        &targets,
+        &result,
+        &errors,
+        report_stats.as_ref(),
+        args.fail_on,
+        args.allow_partial,
+    )
+}
+
+/// Writes a scan's report in every format asked for, and earns its exit code: 1 when a read
+/// failed (unless `allow_partial`), 2 when a finding is at or above `fail_on`, else 0.
+/// `plumb check-plan` reports through it too, so both speak alike.
+pub(super) fn report(
+    targets: &[output::Target],
+    result: &plumb_drift::ScanOutput,
+    errors: &[ReadError],
+    stats: Option<&serde_json::Value>,
+    fail_on: FailOn,
+    allow_partial: bool,
+) -> Result<u8> {
     let report = ScanReport {
         summary: &result.summary,
         findings: &result.findings,
@@ -224,18 +245,18 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         ignored: &result.ignored,
         pending: &result.pending,
         unverified: &result.unverified,
-        errors: &errors,
+        errors,
         schemaless_types: &result.schemaless_types,
         warnings: &result.warnings,
-        stats: report_stats.as_ref(),
+        stats,
     };
-    output::emit(&targets, |format, options, out| match format {
+    output::emit(targets, |format, options, out| match format {
         Format::Table => render_table(&report, out, options),
         Format::Json => render_json(&report, out),
     })?;
 
-    if !errors.is_empty() && !args.allow_partial {
-        for error in &errors {
+    if !errors.is_empty() && !allow_partial {
+        for error in errors {
             eprintln!(
                 "error: {} in {} could not be read: {}",
                 error.r#type, error.region, error.error
@@ -243,7 +264,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         }
         return Ok(exit::ERROR);
     }
-    let drift = args.fail_on.threshold().is_some_and(|threshold| {
+    let drift = fail_on.threshold().is_some_and(|threshold| {
         result.findings.iter().any(|f| {
             f.severity
                 .is_some_and(|s| s > Severity::Benign && s >= threshold)

@@ -1,0 +1,70 @@
+//! `plumb check-plan`: beside `terraform plan`, with no cloud credentials. Terraform's refresh
+//! already read every resource live; its `resource_drift` is classified by the same engine,
+//! normalizers and rules as a live scan, and the plan's own changes that would overwrite that
+//! drift are named.
+
+use std::io::Read as _;
+
+use anyhow::{Context, Result, bail};
+use plumb_drift::plan::{plan_drift, reverted_drift};
+use plumb_drift::{LiveView, ScanInput};
+
+use crate::cli::CheckPlanArgs;
+use crate::{inputs, output};
+
+pub fn run(args: &CheckPlanArgs) -> Result<u8> {
+    if !args.inputs.state.is_empty() {
+        bail!("--state: check-plan reads the state recorded in the plan, not another one");
+    }
+    let targets = output::targets(&args.output)?;
+    let schemas = inputs::schemas(&args.inputs)?;
+    let (origin, bytes) = if args.plan == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("standard input: cannot read the plan")?;
+        ("-".to_owned(), bytes)
+    } else {
+        let bytes =
+            std::fs::read(&args.plan).with_context(|| format!("{}: cannot read", args.plan))?;
+        (args.plan.clone(), bytes)
+    };
+    let plan = plumb_state::read_plan(&bytes, &origin, &schemas)?;
+    let config = args
+        .inputs
+        .config
+        .as_ref()
+        .map(|dir| inputs::config(dir, &args.inputs))
+        .transpose()?;
+    let policy = inputs::policy(args.policy.as_deref(), args.inputs.config.as_deref())?;
+
+    let drift = plan_drift(&plan, config.as_ref(), args.region.as_deref());
+    let states = [drift.state];
+    let no_failures = Vec::new();
+    let none = std::collections::BTreeSet::new();
+    let mut result = plumb_drift::scan(&ScanInput {
+        workspace: &states[0].workspace,
+        states: &states,
+        config: config.as_ref(),
+        live: LiveView {
+            observations: &drift.observations,
+            scanned: &drift.scanned,
+            failed: &no_failures,
+            unsupported_types: &none,
+            // The refresh read only what the state holds: nothing is known to be unmanaged.
+            enumerated: false,
+        },
+        schemas: &schemas,
+        policy: &policy,
+        default_region: args.region.as_deref(),
+    });
+    result
+        .warnings
+        .extend(reverted_drift(&plan, &result.findings, &schemas));
+    for address in &drift.regionless {
+        result.warnings.push(format!(
+            "{address}: no region in its attributes, ARN or provider; pass --region to compare it"
+        ));
+    }
+    super::scan::report(&targets, &result, &[], None, args.fail_on, false)
+}
