@@ -6,7 +6,10 @@
 //! output by accident.
 
 pub mod inspect;
+pub mod markdown;
+pub mod plan_json;
 pub mod rules;
+pub mod sarif;
 pub mod scan;
 mod table;
 

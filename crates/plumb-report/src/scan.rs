@@ -159,7 +159,8 @@ fn attribute_change(diff: &AttributeDiff) -> String {
     )
 }
 
-fn subject(finding: &Finding) -> String {
+/// How a finding names its resource: the address, or the type and id of an unmanaged one.
+pub(crate) fn subject(finding: &Finding) -> String {
     match &finding.address {
         Some(address) => address.to_string(),
         None => format!(
