@@ -87,6 +87,37 @@ pub enum Format {
     Json,
 }
 
+/// What to write and where, for the drift reports of `scan` and `check-plan`.
+#[derive(Debug, Args)]
+pub struct ReportOutputArgs {
+    /// Output format for standard output (or for a plain `--output PATH`).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ReportFormat>,
+    /// Write the `--format` to PATH instead of standard output, or FORMAT=PATH to write
+    /// another format as well (`--output sarif=plumb.sarif`). Repeatable.
+    #[arg(long, value_name = "PATH|FORMAT=PATH")]
+    pub output: Vec<String>,
+    /// The most characters a Markdown report may have: a pull-request comment's limit
+    /// (GitHub's 65,536 by default). What does not fit is cut, and the comment says so.
+    #[arg(long, value_name = "N", default_value_t = 65_536, value_parser = clap::value_parser!(u32).range(1024..))]
+    pub max_comment_size: u32,
+}
+
+/// The drift report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A summary and the findings by severity, for a terminal.
+    Table,
+    /// The JSON report (docs/json-format.md).
+    Json,
+    /// A pull-request comment, with a hidden marker to update it in place.
+    Markdown,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// The shape of `terraform show -json` (`resource_drift`), for policy tools.
+    PlanJson,
+}
+
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     #[command(flatten)]
@@ -124,7 +155,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub inputs: InputArgs,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub output: ReportOutputArgs,
     /// Read the live state from a snapshot file (see docs/snapshot-format.md) instead of the
     /// cloud: offline scans, bug reports, tests.
     #[arg(long, value_name = "FILE")]
@@ -193,7 +224,7 @@ pub struct CheckPlanArgs {
     #[command(flatten)]
     pub inputs: InputArgs,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub output: ReportOutputArgs,
     /// The policy file (default: `.plumb.hcl` in the --config directory, when there is one).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,

@@ -8,12 +8,12 @@ use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use plumb_report::TableOptions;
 
-use crate::cli::{Format, OutputArgs};
+use crate::cli::{Format, OutputArgs, ReportFormat, ReportOutputArgs};
 
 /// One rendering to make: a format and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub format: Format,
+pub struct Target<F = Format> {
+    pub format: F,
     /// `None` is standard output.
     pub path: Option<PathBuf>,
 }
@@ -21,15 +21,27 @@ pub struct Target {
 /// Turns `--format` and `--output` into the list of renderings to make. Standard output gets
 /// `--format` (default table) unless a plain `--output PATH` redirected it.
 pub fn targets(args: &OutputArgs) -> Result<Vec<Target>> {
-    let default_format = args.format.unwrap_or(Format::Table);
+    targets_of(args.format, &args.output, Format::Table)
+}
+
+/// [`targets`] for the drift reports' formats.
+pub fn report_targets(args: &ReportOutputArgs) -> Result<Vec<Target<ReportFormat>>> {
+    targets_of(args.format, &args.output, ReportFormat::Table)
+}
+
+fn targets_of<F: ValueEnum + Copy>(
+    format: Option<F>,
+    outputs: &[String],
+    table: F,
+) -> Result<Vec<Target<F>>> {
+    let default_format = format.unwrap_or(table);
     let mut targets = Vec::new();
     let mut stdout_redirected = false;
-    for spec in &args.output {
+    for spec in outputs {
         let (format, path) = match spec.split_once('=') {
-            Some((name, path)) if Format::from_str(name, true).is_ok() => (
-                Format::from_str(name, true).map_err(anyhow::Error::msg)?,
-                path,
-            ),
+            Some((name, path)) if F::from_str(name, true).is_ok() => {
+                (F::from_str(name, true).map_err(anyhow::Error::msg)?, path)
+            }
             _ => {
                 stdout_redirected = true;
                 (default_format, spec.as_str())
@@ -57,7 +69,7 @@ pub fn targets(args: &OutputArgs) -> Result<Vec<Target>> {
 
 /// Table layout for standard output: colour and wrapping only on a terminal, never with
 /// `NO_COLOR`; files get neither.
-pub fn table_options(target: &Target) -> TableOptions {
+pub fn table_options<F>(target: &Target<F>) -> TableOptions {
     let terminal = target.path.is_none() && std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     TableOptions {
@@ -128,9 +140,9 @@ pub fn write_stdout(render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) 
 }
 
 /// Writes every target with `render(format, options, writer)`.
-pub fn emit(
-    targets: &[Target],
-    mut render: impl FnMut(Format, TableOptions, &mut dyn Write) -> std::io::Result<()>,
+pub fn emit<F: Copy>(
+    targets: &[Target<F>],
+    mut render: impl FnMut(F, TableOptions, &mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     for target in targets {
         let options = table_options(target);

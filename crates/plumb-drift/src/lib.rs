@@ -16,8 +16,8 @@ pub mod fingerprint;
 pub mod judgements;
 pub mod matching;
 pub mod normalize;
-pub mod plan;
 mod pending;
+pub mod plan;
 pub mod policy;
 pub mod policy_file;
 pub mod region;
@@ -80,6 +80,27 @@ pub struct ScanOutput {
 }
 
 /// Runs one scan.
+/// Marks every sensitive value in a resource's whole attribute object (see the design's
+/// Words): schema-sensitive attributes, the always-sensitive names, and what the policy names.
+/// For outputs that print whole objects (`plan-json`), where the scan's per-path checks do
+/// not run.
+pub fn mark_sensitive_object(
+    policy: &Policy,
+    schemas: &ProviderSchemas,
+    resource_type: &str,
+    attributes: &mut plumb_model::Value,
+) {
+    if let Some(schema) = schemas.resource(resource_type) {
+        schema.block.mark_sensitive(attributes);
+    }
+    for name in plumb_model::state::ALWAYS_SENSITIVE_ATTRIBUTES {
+        if attributes.get(name).is_some_and(|v| !v.is_null()) {
+            attributes.mark_sensitive(&[plumb_model::Segment::Attr((*name).to_owned())]);
+        }
+    }
+    policy.mark_sensitive(resource_type, attributes);
+}
+
 pub fn scan(input: &ScanInput<'_>) -> ScanOutput {
     engine::run(input)
 }

@@ -2,7 +2,7 @@
 //! driftctl's `.driftignore`). The engine only asks the questions below; reading the files lives
 //! in `policy_file`.
 
-use plumb_model::{AttrPath, Configuration, Observation, Severity, StateDoc, Value};
+use plumb_model::{AttrPath, Configuration, Observation, Segment, Severity, StateDoc, Value};
 
 use crate::matching::base_type;
 
@@ -130,11 +130,22 @@ impl Policy {
     /// rather than the deepest value it reaches (the whole `tags`).
     pub fn mark_sensitive(&self, resource_type: &str, attributes: &mut Value) {
         for rule in self.sensitive.iter().filter(|s| s.covers(resource_type)) {
-            if attributes
-                .get_path(&rule.path)
-                .is_some_and(|v| !v.is_null())
+            // A tag named sensitive is in `tags_all` too (the effective tags).
+            let mut paths = vec![rule.path.segments().to_vec()];
+            if let [Segment::Attr(top) | Segment::Key(top), rest @ ..] = rule.path.segments()
+                && top == "tags"
             {
-                attributes.mark_sensitive(rule.path.segments());
+                let mut all = vec![Segment::Attr("tags_all".to_owned())];
+                all.extend_from_slice(rest);
+                paths.push(all);
+            }
+            for path in paths {
+                if attributes
+                    .get_path(&AttrPath(path.clone()))
+                    .is_some_and(|v| !v.is_null())
+                {
+                    attributes.mark_sensitive(&path);
+                }
             }
         }
     }

@@ -8,6 +8,7 @@ use std::io::Read as _;
 use anyhow::{Context, Result, bail};
 use plumb_drift::plan::{plan_drift, reverted_drift};
 use plumb_drift::{LiveView, ScanInput};
+use plumb_report::plan_json::DriftEntry;
 
 use crate::cli::CheckPlanArgs;
 use crate::{inputs, output};
@@ -16,7 +17,7 @@ pub fn run(args: &CheckPlanArgs) -> Result<u8> {
     if !args.inputs.state.is_empty() {
         bail!("--state: check-plan reads the state recorded in the plan, not another one");
     }
-    let targets = output::targets(&args.output)?;
+    let targets = output::report_targets(&args.output)?;
     let schemas = inputs::schemas(&args.inputs)?;
     let (origin, bytes) = if args.plan == "-" {
         let mut bytes = Vec::new();
@@ -66,5 +67,62 @@ pub fn run(args: &CheckPlanArgs) -> Result<u8> {
             "{address}: no region in its attributes, ARN or provider; pass --region to compare it"
         ));
     }
-    super::scan::report(&targets, &result, &[], None, args.fail_on, false)
+    // plan-json: the plan's own drift entries, for the findings above noise.
+    let drifted: std::collections::BTreeSet<&plumb_model::Address> = result
+        .findings
+        .iter()
+        .filter(|f| {
+            f.severity
+                .is_some_and(|s| s > plumb_model::Severity::Benign)
+        })
+        .filter_map(|f| f.address.as_ref())
+        .collect();
+    let marked: Vec<(
+        &plumb_model::PlannedChange,
+        plumb_model::Value,
+        Option<plumb_model::Value>,
+    )> = plan
+        .resource_drift
+        .iter()
+        .filter(|c| drifted.contains(&c.address) && !c.before.is_null())
+        .map(|c| {
+            let mark = |value: &plumb_model::Value| {
+                let mut value = value.clone();
+                plumb_drift::mark_sensitive_object(
+                    &policy,
+                    &schemas,
+                    &c.address.r#type,
+                    &mut value,
+                );
+                value
+            };
+            (
+                c,
+                mark(&c.before),
+                (!c.after.is_null()).then(|| mark(&c.after)),
+            )
+        })
+        .collect();
+    let drift = marked
+        .iter()
+        .map(|(c, before, after)| DriftEntry {
+            address: &c.address,
+            provider_name: &c.provider.source,
+            deposed: c.deposed.as_deref(),
+            before,
+            after: after.as_ref(),
+        })
+        .collect();
+    super::scan::report(
+        &args.output,
+        &targets,
+        &result,
+        &super::scan::ReportInputs {
+            errors: &[],
+            stats: None,
+            drift,
+        },
+        args.fail_on,
+        false,
+    )
 }

@@ -10,8 +10,9 @@ use plumb_report::rules::{
 use crate::cli::{Format, RulesArgs, RulesFormat};
 use crate::{exit, output};
 
-pub fn run(args: &RulesArgs) -> Result<u8> {
-    let rules: Vec<RuleInfo<'static>> = plumb_drift::rules::registry()
+/// The classification rules with their docs, as the renderers take them (`plumb rules`, SARIF).
+pub fn rule_infos() -> Vec<RuleInfo<'static>> {
+    plumb_drift::rules::registry()
         .iter()
         .map(|rule| {
             let doc = rule.doc();
@@ -25,7 +26,11 @@ pub fn run(args: &RulesArgs) -> Result<u8> {
                 fix: doc.fix,
             }
         })
-        .collect();
+        .collect()
+}
+
+pub fn run(args: &RulesArgs) -> Result<u8> {
+    let rules = rule_infos();
     let normalizers: Vec<NoiseInfo<'static>> = plumb_drift::normalize::registry()
         .iter()
         .map(|n| NoiseInfo {

@@ -7,9 +7,12 @@ use anyhow::{Result, anyhow, bail};
 use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
 use plumb_drift::{LiveView, ScanInput, matching::base_type, region::resource_region};
 use plumb_model::{Scope, Severity};
+use plumb_report::markdown::{MarkdownOptions, render_markdown};
+use plumb_report::plan_json::{DriftEntry, render_plan_json};
+use plumb_report::sarif::render_sarif;
 use plumb_report::scan::{ReadError, ScanReport, render_json, render_table};
 
-use crate::cli::{FailOn, Format, ScanArgs};
+use crate::cli::{FailOn, ReportFormat, ReportOutputArgs, ScanArgs};
 use crate::{exit, inputs, output};
 
 /// Stops a scan whose credentials act in another account than the state's resources: read
@@ -39,7 +42,7 @@ const DRIFT_FOUND: u8 = 2;
 
 pub fn run(args: &ScanArgs) -> Result<u8> {
     let started = Instant::now();
-    let targets = output::targets(&args.output)?;
+    let targets = output::report_targets(&args.output)?;
     let (config_dir, state_paths) = inputs::resolve(&args.inputs)?;
     let schemas = inputs::schemas(&args.inputs)?;
     let (mut states, mut config, policy, snapshot) = std::thread::scope(|scope| -> Result<_> {
@@ -217,27 +220,131 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
             error: f.error.clone(),
         })
         .collect();
+    let drifted = drift_objects(
+        &states,
+        &fetched.observations,
+        &result.findings,
+        &policy,
+        &schemas,
+    );
+    let drift = drifted.iter().map(DriftObject::entry).collect();
     report(
+        &args.output,
         &targets,
         &result,
-        &errors,
-        report_stats.as_ref(),
+        &ReportInputs {
+            errors: &errors,
+            stats: report_stats.as_ref(),
+            drift,
+        },
         args.fail_on,
         args.allow_partial,
     )
+}
+
+/// A drifted object for `plan-json`: its state object and live object, every sensitive value
+/// marked (the scan's per-attribute checks do not see whole objects).
+pub(super) struct DriftObject<'a> {
+    resource: &'a plumb_model::Resource,
+    before: plumb_model::Value,
+    after: Option<plumb_model::Value>,
+}
+
+impl DriftObject<'_> {
+    fn entry(&self) -> DriftEntry<'_> {
+        DriftEntry {
+            address: &self.resource.address,
+            provider_name: &self.resource.provider.source,
+            deposed: None,
+            before: &self.before,
+            after: self.after.as_ref(),
+        }
+    }
+}
+
+/// The changed or missing findings' state and live objects (matched as the engine matches
+/// them). A rule resource assembled from several live rules has no one live object and is
+/// left out.
+fn drift_objects<'a>(
+    states: &'a [plumb_model::StateDoc],
+    observations: &[plumb_model::Observation],
+    findings: &[plumb_model::Finding],
+    policy: &plumb_drift::Policy,
+    schemas: &plumb_schema::ProviderSchemas,
+) -> Vec<DriftObject<'a>> {
+    use plumb_drift::matching::match_key;
+    let mut objects = Vec::new();
+    for finding in findings {
+        let live_drift = finding.kind == plumb_model::Kind::Changed
+            || finding.kind == plumb_model::Kind::Missing;
+        if !live_drift || finding.severity.is_none_or(|s| s <= Severity::Benign) {
+            continue;
+        }
+        let Some(address) = &finding.address else {
+            continue;
+        };
+        let Some(resource) = states
+            .iter()
+            .filter(|s| s.workspace == finding.workspace)
+            .flat_map(plumb_model::StateDoc::managed)
+            .find(|r| &r.address == address && r.deposed.is_none())
+        else {
+            continue;
+        };
+        let after = if finding.kind == plumb_model::Kind::Missing {
+            None
+        } else {
+            let base = base_type(&resource.address.r#type);
+            let key = match_key(
+                base,
+                resource.id().unwrap_or_default(),
+                &resource.attributes,
+            );
+            let Some(observation) = observations.iter().find(|o| {
+                o.r#type == base
+                    && finding.region.as_deref() == Some(o.region.as_str())
+                    && match_key(&o.r#type, &o.id, &o.attributes) == key
+            }) else {
+                continue;
+            };
+            Some(observation.attributes.clone())
+        };
+        let resource_type = &resource.address.r#type;
+        let mut before = resource.attributes.clone();
+        plumb_drift::mark_sensitive_object(policy, schemas, resource_type, &mut before);
+        let after = after.map(|mut after| {
+            plumb_drift::mark_sensitive_object(policy, schemas, resource_type, &mut after);
+            after
+        });
+        objects.push(DriftObject {
+            resource,
+            before,
+            after,
+        });
+    }
+    objects
+}
+
+/// What a report shows besides the scan's result: read errors, API statistics, and for
+/// `plan-json` the drifted objects themselves.
+pub(super) struct ReportInputs<'a> {
+    pub errors: &'a [ReadError],
+    pub stats: Option<&'a serde_json::Value>,
+    pub drift: Vec<DriftEntry<'a>>,
 }
 
 /// Writes a scan's report in every format asked for, and earns its exit code: 1 when a read
 /// failed (unless `allow_partial`), 2 when a finding is at or above `fail_on`, else 0.
 /// `plumb check-plan` reports through it too, so both speak alike.
 pub(super) fn report(
-    targets: &[output::Target],
+    output_args: &ReportOutputArgs,
+    targets: &[output::Target<ReportFormat>],
     result: &plumb_drift::ScanOutput,
-    errors: &[ReadError],
-    stats: Option<&serde_json::Value>,
+    inputs: &ReportInputs<'_>,
     fail_on: FailOn,
     allow_partial: bool,
 ) -> Result<u8> {
+    let errors = inputs.errors;
     let report = ScanReport {
         summary: &result.summary,
         findings: &result.findings,
@@ -248,11 +355,23 @@ pub(super) fn report(
         errors,
         schemaless_types: &result.schemaless_types,
         warnings: &result.warnings,
-        stats,
+        stats: inputs.stats,
     };
+    let workspace = result
+        .findings
+        .first()
+        .map_or("default", |f| f.workspace.as_str());
+    let markdown = MarkdownOptions {
+        max_size: usize::try_from(output_args.max_comment_size).unwrap_or(usize::MAX),
+        marker: format!("plumb:{workspace}"),
+    };
+    let rules = super::rules::rule_infos();
     output::emit(targets, |format, options, out| match format {
-        Format::Table => render_table(&report, out, options),
-        Format::Json => render_json(&report, out),
+        ReportFormat::Table => render_table(&report, out, options),
+        ReportFormat::Json => render_json(&report, out),
+        ReportFormat::Markdown => render_markdown(&report, out, &markdown),
+        ReportFormat::Sarif => render_sarif(&report, &rules, out),
+        ReportFormat::PlanJson => render_plan_json(&inputs.drift, out),
     })?;
 
     if !errors.is_empty() && !allow_partial {

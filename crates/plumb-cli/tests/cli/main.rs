@@ -5,6 +5,7 @@ mod aws;
 mod check_plan;
 mod completions;
 mod docs;
+mod formats;
 mod inspect;
 mod plugins;
 mod policy;

@@ -88,9 +88,30 @@ fn actual_report(name: &str, dir: &Path) -> Result<Value, String> {
     }
     let text = stdout(&output);
     if let Ok(secrets) = std::fs::read_to_string(dir.join(MUST_NOT_APPEAR)) {
-        for secret in secrets.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            if text.contains(secret) || err.contains(secret) {
-                return Err(format!("the report shows a sensitive value: {secret}"));
+        let secrets: Vec<&str> = secrets
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        // Every format, not only the JSON compared below.
+        let mut outputs = vec![("json".to_owned(), format!("{text}{err}"))];
+        for format in ["table", "markdown", "sarif", "plan-json"] {
+            let mut other = borrowed.clone();
+            let at = other.iter().position(|a| *a == "json").unwrap_or_default();
+            other[at] = format;
+            let output = plumb(&other);
+            outputs.push((
+                format.to_owned(),
+                format!("{}{}", stdout(&output), stderr(&output)),
+            ));
+        }
+        for (format, shown) in &outputs {
+            for secret in &secrets {
+                if shown.contains(secret) {
+                    return Err(format!(
+                        "the {format} report shows a sensitive value: {secret}"
+                    ));
+                }
             }
         }
     }
