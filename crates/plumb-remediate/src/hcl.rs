@@ -1,0 +1,327 @@
+//! A small HCL writer whose output is what `terraform fmt` would make of it.
+//!
+//! `terraform fmt` indents by two spaces per nesting level and aligns the `=` of consecutive
+//! attributes whose value fits on one line; a comment line, a block or a multi-line value ends
+//! such a run. Writing that layout directly (rather than formatting afterwards) keeps this crate
+//! pure and free of a formatter dependency.
+
+use plumb_model::{Number, Value};
+
+/// An expression: a literal on one line, or a list or object that may span lines.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// Already written HCL: a quoted string, a number, `true`, a traversal.
+    Raw(String),
+    List(Vec<Expr>),
+    /// Entries in the order given; keys as they are to be written (see [`object_key`]).
+    Object(Vec<(String, Expr)>),
+}
+
+impl Expr {
+    /// A quoted string literal.
+    pub fn string(text: &str) -> Self {
+        Expr::Raw(quote(text))
+    }
+
+    fn is_single_line(&self) -> bool {
+        match self {
+            Expr::Raw(_) => true,
+            Expr::List(items) => items.iter().all(|i| matches!(i, Expr::Raw(_))),
+            Expr::Object(entries) => entries.is_empty(),
+        }
+    }
+
+    fn write(&self, out: &mut String, indent: usize) {
+        match self {
+            Expr::Raw(text) => out.push_str(text),
+            Expr::List(items) if self.is_single_line() => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.write(out, indent);
+                }
+                out.push(']');
+            }
+            Expr::List(items) => {
+                out.push_str("[\n");
+                for item in items {
+                    pad(out, indent + 1);
+                    item.write(out, indent + 1);
+                    out.push_str(",\n");
+                }
+                pad(out, indent);
+                out.push(']');
+            }
+            Expr::Object(entries) if entries.is_empty() => out.push_str("{}"),
+            Expr::Object(entries) => {
+                out.push_str("{\n");
+                let items: Vec<Item> = entries
+                    .iter()
+                    .map(|(k, v)| Item::Attr(k.clone(), v.clone()))
+                    .collect();
+                write_body(out, &items, indent + 1);
+                pad(out, indent);
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// One line-level element of a body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Attr(String, Expr),
+    Block(Block),
+    /// A `#` comment; its text is kept to one line.
+    Comment(String),
+    Blank,
+}
+
+/// A block: `ident "label" { body }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub ident: String,
+    pub labels: Vec<String>,
+    pub body: Vec<Item>,
+}
+
+impl Block {
+    pub fn new(ident: &str, labels: &[&str], body: Vec<Item>) -> Self {
+        Block {
+            ident: ident.to_owned(),
+            labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+            body,
+        }
+    }
+
+    fn write(&self, out: &mut String, indent: usize) {
+        out.push_str(&self.ident);
+        for label in &self.labels {
+            out.push(' ');
+            out.push_str(&quote(label));
+        }
+        if self.body.is_empty() {
+            out.push_str(" {}\n");
+            return;
+        }
+        out.push_str(" {\n");
+        write_body(out, &self.body, indent + 1);
+        pad(out, indent);
+        out.push_str("}\n");
+    }
+}
+
+fn pad(out: &mut String, indent: usize) {
+    for _ in 0..indent {
+        out.push_str("  ");
+    }
+}
+
+/// Writes body items at `indent`, aligning the `=` of each run of single-line attributes.
+pub fn write_body(out: &mut String, items: &[Item], indent: usize) {
+    let mut i = 0;
+    while i < items.len() {
+        match &items[i] {
+            Item::Attr(_, expr) if expr.is_single_line() => {
+                let end = items[i..]
+                    .iter()
+                    .position(|item| !matches!(item, Item::Attr(_, e) if e.is_single_line()))
+                    .map_or(items.len(), |n| i + n);
+                let width = items[i..end]
+                    .iter()
+                    .map(|item| match item {
+                        Item::Attr(key, _) => key.chars().count(),
+                        _ => 0,
+                    })
+                    .max()
+                    .unwrap_or(0);
+                for item in &items[i..end] {
+                    if let Item::Attr(key, expr) = item {
+                        pad(out, indent);
+                        out.push_str(key);
+                        for _ in key.chars().count()..width {
+                            out.push(' ');
+                        }
+                        out.push_str(" = ");
+                        expr.write(out, indent);
+                        out.push('\n');
+                    }
+                }
+                i = end;
+                continue;
+            }
+            Item::Attr(key, expr) => {
+                pad(out, indent);
+                out.push_str(key);
+                out.push_str(" = ");
+                expr.write(out, indent);
+                out.push('\n');
+            }
+            Item::Block(block) => {
+                pad(out, indent);
+                block.write(out, indent);
+            }
+            Item::Comment(text) => {
+                pad(out, indent);
+                out.push_str("# ");
+                out.push_str(&one_line(text));
+                out.push('\n');
+            }
+            Item::Blank => out.push('\n'),
+        }
+        i += 1;
+    }
+}
+
+/// A whole file's text from top-level items.
+pub fn write_file(items: &[Item]) -> String {
+    let mut out = String::new();
+    write_body(&mut out, items, 0);
+    out
+}
+
+/// Text on one line: line breaks become spaces, trailing space is dropped.
+pub fn one_line(text: &str) -> String {
+    let joined: String = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    joined.trim_end().to_owned()
+}
+
+/// An HCL quoted string: quotes, backslashes and control characters escaped, and template
+/// sequences (`${`, `%{`) doubled so that they stay literal.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// True for a Terraform identifier: ASCII letters, digits, `_` and `-`, not starting with a
+/// digit or `-`.
+pub fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// An object key as written: bare where it is an identifier that no parser could read as
+/// something else, quoted otherwise.
+pub fn object_key(key: &str) -> String {
+    const RESERVED: &[&str] = &[
+        "true", "false", "null", "for", "in", "if", "endfor", "endif",
+    ];
+    if is_identifier(key) && !RESERVED.contains(&key) {
+        key.to_owned()
+    } else {
+        quote(key)
+    }
+}
+
+/// Why a value cannot be written as HCL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unwritable {
+    Sensitive,
+    Unknown,
+    /// NaN or an infinity: HCL has no literal for either.
+    NonFinite,
+}
+
+/// A value as an HCL expression. Never writes a sensitive value.
+pub fn value_expr(value: &Value) -> Result<Expr, Unwritable> {
+    Ok(match value {
+        Value::Null => Expr::Raw("null".to_owned()),
+        Value::Bool(b) => Expr::Raw(b.to_string()),
+        Value::Number(Number::Int(i)) => Expr::Raw(i.to_string()),
+        Value::Number(Number::Float(x)) if x.is_finite() => Expr::Raw(x.to_string()),
+        Value::Number(Number::Float(_)) => return Err(Unwritable::NonFinite),
+        Value::String(s) => Expr::string(s),
+        Value::List(items) => Expr::List(items.iter().map(value_expr).collect::<Result<_, _>>()?),
+        Value::Map(map) => Expr::Object(
+            map.iter()
+                .map(|(k, v)| Ok((object_key(k), value_expr(v)?)))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Unknown => return Err(Unwritable::Unknown),
+        Value::Sensitive(_) => return Err(Unwritable::Sensitive),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(quote(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+        assert_eq!(quote("x\ny\tz"), r#""x\ny\tz""#);
+        assert_eq!(quote("${var.x} %{if} $x %x"), r#""$${var.x} %%{if} $x %x""#);
+        assert_eq!(quote("$${"), r#""$$${""#);
+        assert_eq!(quote("\u{1}"), r#""\u0001""#);
+    }
+
+    #[test]
+    fn identifiers() {
+        for ok in ["a", "_a", "a-b_1", "Name"] {
+            assert!(is_identifier(ok), "{ok}");
+        }
+        for bad in ["", "1a", "-a", "a.b", "a b", "é"] {
+            assert!(!is_identifier(bad), "{bad}");
+        }
+        assert_eq!(object_key("Name"), "Name");
+        assert_eq!(object_key("a:b"), "\"a:b\"");
+        assert_eq!(object_key("null"), "\"null\"");
+    }
+
+    #[test]
+    fn alignment_runs_end_at_comments_blocks_and_multi_line_values() {
+        let items = vec![
+            Item::Attr("ami".into(), Expr::string("ami-1")),
+            Item::Attr("instance_type".into(), Expr::string("t3.micro")),
+            Item::Comment("user_data: sensitive".into()),
+            Item::Attr(
+                "vpc_security_group_ids".into(),
+                Expr::List(vec![Expr::string("sg-1")]),
+            ),
+            Item::Attr(
+                "tags".into(),
+                Expr::Object(vec![
+                    ("Name".into(), Expr::string("web")),
+                    ("\"a b\"".into(), Expr::Raw("1".into())),
+                ]),
+            ),
+            Item::Attr("x".into(), Expr::Raw("1".into())),
+            Item::Blank,
+            Item::Block(Block::new("root_block_device", &[], vec![])),
+        ];
+        insta::assert_snapshot!(write_file(&[Item::Block(Block::new(
+            "resource",
+            &["a", "b"],
+            items
+        ))]));
+    }
+}
