@@ -3,7 +3,8 @@
 # Tests that read the shared corpus find it through PLUMB_CORPUS (default: ../shared/corpus)
 # and fail with a clear message when it is absent. The AWS adapter's tests talk to a real EC2
 # API: moto's server, installed into a virtualenv under the build cache, started here on a free
-# loopback port and stopped by its PID when the tests end, whichever way they end.
+# loopback port and stopped by its PID when the tests end, whichever way they end. The same
+# virtualenv holds python-hcl2, which checks the HCL that remediation generates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,8 @@ start_moto
 export_moto_environment
 # The AWS tests name this endpoint explicitly, and fail with a clear message without it.
 export PLUMB_MOTO_ENDPOINT="$MOTO_URL"
+# Generated HCL is parsed by python-hcl2 too.
+export PLUMB_PYTHON_HCL2="$TEST_VENV/bin/python"
 
 echo "==> cargo test --workspace"
 cargo test --workspace --locked

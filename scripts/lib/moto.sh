@@ -1,20 +1,29 @@
-# Sourced by scripts that need a real EC2 API: moto's server, installed into a virtualenv under
-# the build cache and started on a free loopback port. `start_moto` sets MOTO_URL and stops the
-# server by its PID when the calling script exits, whichever way it exits.
+# Sourced by scripts that need the test tools from PyPI: moto's server (a real EC2 API) and
+# python-hcl2 (the HCL parser checkov uses, an independent check of generated HCL), installed
+# into a virtualenv under the build cache. `start_moto` starts moto on a free loopback port,
+# sets MOTO_URL and stops the server by its PID when the calling script exits, whichever way it
+# exits.
 
-start_moto() {
+# The virtualenv, made and filled on first use; sets TEST_VENV.
+test_venv() {
   local cache="${PLUMB_CACHE:-$HOME/.cache/plumb}"
-  local venv="$cache/moto-venv"
-  if [[ ! -x $venv/bin/moto_server ]]; then
-    echo "==> installing moto's server into $venv"
+  TEST_VENV="$cache/moto-venv"
+  if [[ ! -x $TEST_VENV/bin/moto_server ]] || ! "$TEST_VENV/bin/python" -c 'import hcl2' 2>/dev/null; then
+    echo "==> installing moto's server and python-hcl2 into $TEST_VENV"
     mkdir -p "$cache"
-    if ! python3 -m venv "$venv" 2>/dev/null; then
+    if [[ ! -x $TEST_VENV/bin/python ]] && ! python3 -m venv "$TEST_VENV" 2>/dev/null; then
       # Debian's python3 keeps venv in a package of its own.
       apt-get update -qq && apt-get install -y -qq python3-venv
-      python3 -m venv "$venv"
+      python3 -m venv "$TEST_VENV"
     fi
-    "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
+    "$TEST_VENV/bin/pip" install --quiet --disable-pip-version-check 'moto[server]>=5,<6' 'python-hcl2>=4'
   fi
+}
+
+start_moto() {
+  test_venv
+  local cache="${PLUMB_CACHE:-$HOME/.cache/plumb}"
+  local venv="$TEST_VENV"
   local port
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
   local log="$cache/moto-$port.log"

@@ -177,6 +177,12 @@ pub struct ScanArgs {
     /// reported not checked.
     #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
     pub types: Vec<String>,
+    /// Write remediation into DIR: `imports.tf` (import and resource blocks for unmanaged
+    /// resources), `removed.tf` (removed blocks for missing ones) and `revert.sh` (the
+    /// `terraform apply -target=...` that puts changed and missing ones back); each finding
+    /// of the report gains its `remediation`.
+    #[arg(long, value_name = "DIR")]
+    pub remediate: Option<PathBuf>,
     /// Read no cloud API: the live side comes from --snapshot and plugins alone.
     #[arg(long)]
     pub offline: bool,

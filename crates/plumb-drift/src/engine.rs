@@ -213,6 +213,7 @@ impl Subject<'_> {
             attributes: Vec::new(),
             source: None,
             related: Vec::new(),
+            remediation: None,
         }
     }
 }

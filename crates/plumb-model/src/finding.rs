@@ -65,6 +65,28 @@ pub struct Finding {
     pub source: Option<SourceLocation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// What would put it right, each way where it applies (filled in after the scan, by the
+    /// remediation generator; the engine leaves it empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<Remediation>,
+}
+
+/// Ways to resolve one finding, as text Terraform and a shell understand. Revert makes the
+/// cloud match the code; accept, import and removed make the code match the cloud.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Remediation {
+    /// A command that makes the cloud match the code again (`terraform apply -target=...`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revert: Option<String>,
+    /// A change to the code that takes the live value as the new intent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept: Option<String>,
+    /// `import` and `resource` blocks that bring an unmanaged object under Terraform.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import: Option<String>,
+    /// A `removed` block for a resource deleted on purpose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed: Option<String>,
 }
 
 /// A difference judged to be noise, kept so that nothing disappears without a reason.

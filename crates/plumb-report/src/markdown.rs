@@ -342,10 +342,44 @@ fn finding_block(finding: &Finding) -> String {
         text.push('\n');
     }
 
-    // Remediation: the report carries none yet. When `Finding` gains its `remediation`
-    // (`revert`, `accept`, `import`, `removed`), each applicable one is written here, after the
-    // attribute table, as an ```hcl code block (fenced longer than any backtick run it holds).
+    // Remediation, after the attribute table: each way that applies, in a code block fenced
+    // longer than any backtick run it holds.
+    if let Some(remediation) = &finding.remediation {
+        let ways = [
+            (
+                "Revert (make the cloud match the code)",
+                "sh",
+                &remediation.revert,
+            ),
+            (
+                "Accept (make the code match the cloud)",
+                "diff",
+                &remediation.accept,
+            ),
+            ("Import", "hcl", &remediation.import),
+            (
+                "Or, if it was deleted on purpose",
+                "hcl",
+                &remediation.removed,
+            ),
+        ];
+        for (title, language, body) in ways {
+            if let Some(body) = body {
+                let fence = "`".repeat(longest_backtick_run(body).max(2) + 1);
+                let _ = writeln!(
+                    text,
+                    "{title}:\n\n{fence}{language}\n{}\n{fence}\n",
+                    body.trim_end()
+                );
+            }
+        }
+    }
     text
+}
+
+/// The longest run of backticks in `text`.
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 /// The state and live cells; a set's difference shows the elements each side alone has.
@@ -397,17 +431,7 @@ fn code(text: &str, in_table: bool) -> String {
     if in_table {
         text = text.replace('|', "\\|");
     }
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let fence = "`".repeat(longest + 1);
+    let fence = "`".repeat(longest_backtick_run(&text) + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
     } else {
@@ -687,6 +711,7 @@ mod tests {
             attributes: Vec::new(),
             source: None,
             related: Vec::new(),
+            remediation: None,
         }
     }
 
@@ -995,6 +1020,50 @@ mod tests {
     fn drift() {
         let text = render(&Fixture::drift(), &MarkdownOptions::default());
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn remediation_comes_in_code_blocks_after_the_diffs() {
+        let mut fixture = Fixture::clean();
+        let mut unmanaged = finding(
+            None,
+            "aws_instance",
+            "i-0abc",
+            Kind::Unmanaged,
+            Some(Severity::Medium),
+            "exists live but no state manages it",
+        );
+        unmanaged.remediation = Some(plumb_model::Remediation {
+            import: Some(
+                "import {\n  to = aws_instance.unmanaged_i_0abc\n  id = \"i-0abc\"\n}\n".to_owned(),
+            ),
+            ..plumb_model::Remediation::default()
+        });
+        let mut missing = finding(
+            Some("aws_ebs_volume.data"),
+            "aws_ebs_volume",
+            "vol-1",
+            Kind::Missing,
+            Some(Severity::High),
+            "deleted ```outside``` Terraform",
+        );
+        missing.remediation = Some(plumb_model::Remediation {
+            revert: Some("terraform apply -target='aws_ebs_volume.data'".to_owned()),
+            removed: Some("removed {\n  from = aws_ebs_volume.data # ```\n}\n".to_owned()),
+            ..plumb_model::Remediation::default()
+        });
+        fixture.findings = vec![missing, unmanaged];
+        let text = render(&fixture, &MarkdownOptions::default());
+        assert!(
+            text.contains("Revert (make the cloud match the code):\n\n```sh\nterraform apply -target='aws_ebs_volume.data'\n```\n"),
+            "{text}"
+        );
+        // A body holding ``` gets a longer fence.
+        assert!(text.contains("````hcl\nremoved {"), "{text}");
+        assert!(
+            text.contains("```hcl\nimport {\n  to = aws_instance.unmanaged_i_0abc"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -716,6 +716,7 @@ mod tests {
                 column: 1,
             }),
             related: Vec::new(),
+            remediation: None,
         }
     }
 

@@ -59,6 +59,8 @@ struct FindingJson<'a> {
     source: Option<SourceJson<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     related: &'a [plumb_model::finding::Related],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediation: Option<&'a plumb_model::Remediation>,
 }
 
 #[derive(Serialize)]
@@ -104,6 +106,7 @@ pub fn render_json(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<(
                     line: s.line,
                 }),
                 related: &f.related,
+                remediation: f.remediation.as_ref(),
             })
             .collect(),
         pending: report.pending,

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
 use plumb_drift::{LiveView, ScanInput, matching::base_type, region::resource_region};
 use plumb_model::{Scope, Severity};
@@ -185,7 +185,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     } else {
         None
     };
-    let result = plumb_drift::scan(&ScanInput {
+    let mut result = plumb_drift::scan(&ScanInput {
         workspace: &workspace,
         states: &states,
         config: config.as_ref(),
@@ -220,6 +220,9 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
             error: f.error.clone(),
         })
         .collect();
+    if let Some(dir) = &args.remediate {
+        remediate(dir, &mut result, &fetched.observations, &policy, &schemas)?;
+    }
     let drifted = drift_objects(
         &states,
         &fetched.observations,
@@ -240,6 +243,74 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         args.fail_on,
         args.allow_partial,
     )
+}
+
+/// Writes the remediation files into `dir` and gives each finding its `remediation`. The live
+/// objects that resource blocks are generated from carry every sensitive mark first, so no
+/// sensitive value reaches a file.
+fn remediate(
+    dir: &std::path::Path,
+    result: &mut plumb_drift::ScanOutput,
+    observations: &[plumb_model::Observation],
+    policy: &plumb_drift::Policy,
+    schemas: &plumb_schema::ProviderSchemas,
+) -> Result<()> {
+    let live: BTreeMap<&str, plumb_model::Value> = result
+        .findings
+        .iter()
+        .filter(|f| f.kind == plumb_model::Kind::Unmanaged)
+        .filter_map(|f| {
+            let observation = observations.iter().find(|o| {
+                o.r#type == f.r#type
+                    && Some(o.id.as_str()) == f.id.as_deref()
+                    && f.region.as_deref() == Some(o.region.as_str())
+            })?;
+            let mut attributes = observation.attributes.clone();
+            plumb_drift::mark_sensitive_object(policy, schemas, &f.r#type, &mut attributes);
+            Some((f.fingerprint.as_str(), attributes))
+        })
+        .collect();
+    let files = plumb_remediate::remediate(
+        &result.findings,
+        &|f: &plumb_model::Finding| live.get(f.fingerprint.as_str()),
+        schemas,
+    );
+    drop(live);
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let any = |part: fn(&plumb_model::Remediation) -> bool| {
+        files.findings.iter().any(|f| part(&f.remediation))
+    };
+    for (name, text, written) in [
+        ("imports.tf", &files.imports_tf, any(|r| r.import.is_some())),
+        (
+            "removed.tf",
+            &files.removed_tf,
+            any(|r| r.removed.is_some()),
+        ),
+        ("revert.sh", &files.revert_sh, any(|r| r.revert.is_some())),
+    ] {
+        // A file with nothing but its header is left out.
+        if !written {
+            continue;
+        }
+        let path = dir.join(name);
+        output::write_file(&path, |out| out.write_all(text.as_bytes()))?;
+        if name == "revert.sh" {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+                .with_context(|| format!("{}: cannot make it executable", path.display()))?;
+        }
+    }
+    for entry in files.findings {
+        if let Some(finding) = result
+            .findings
+            .iter_mut()
+            .find(|f| f.fingerprint == entry.fingerprint)
+        {
+            finding.remediation = Some(entry.remediation);
+        }
+    }
+    Ok(())
 }
 
 /// A drifted object for `plan-json`: its state object and live object, every sensitive value

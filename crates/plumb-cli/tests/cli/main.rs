@@ -9,6 +9,7 @@ mod formats;
 mod inspect;
 mod plugins;
 mod policy;
+mod remediate;
 mod scan;
 mod scenarios;
 

@@ -105,6 +105,21 @@ fn actual_report(name: &str, dir: &Path) -> Result<Value, String> {
                 format!("{}{}", stdout(&output), stderr(&output)),
             ));
         }
+        // And the remediation files.
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let remediate = dir.path().display().to_string();
+        let mut with_files = borrowed.clone();
+        with_files.extend(["--remediate", remediate.as_str()]);
+        let output = plumb(&with_files);
+        outputs.push((
+            "json with --remediate".to_owned(),
+            format!("{}{}", stdout(&output), stderr(&output)),
+        ));
+        for entry in std::fs::read_dir(dir.path()).map_err(|e| e.to_string())? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+            outputs.push((path.display().to_string(), text));
+        }
         for (format, shown) in &outputs {
             for secret in &secrets {
                 if shown.contains(secret) {

@@ -1,0 +1,116 @@
+//! `plumb scan --remediate DIR`: import, removed and revert files Terraform understands, and
+//! each finding's `remediation` in the report.
+
+use std::os::unix::fs::PermissionsExt as _;
+use std::process::Command;
+
+use crate::{plumb, stderr, stdout};
+
+fn scan_with_remediation(dir: &std::path::Path, format: &str) -> (Option<i32>, String) {
+    let out = dir.display().to_string();
+    let output = plumb(&[
+        "scan",
+        "--config",
+        "examples/webapp",
+        "--snapshot",
+        "examples/webapp/live.json",
+        "--remediate",
+        &out,
+        "--format",
+        format,
+    ]);
+    (output.status.code(), stdout(&output) + &stderr(&output))
+}
+
+#[test]
+fn the_example_gets_import_blocks_and_revert_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, text) = scan_with_remediation(dir.path(), "json");
+    assert_eq!(code, Some(2), "{text}");
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    if let Some(errors) = crate::docs::errors(&crate::docs::validator(), &report) {
+        panic!("the report does not match the schema:\n{errors}");
+    }
+    let findings = report["findings"].as_array().unwrap();
+    let group = findings
+        .iter()
+        .find(|f| f["address"] == "aws_security_group.web")
+        .unwrap();
+    assert_eq!(
+        group["remediation"]["revert"],
+        "terraform apply -target='aws_security_group.web'"
+    );
+    let unmanaged = findings.iter().find(|f| f["kind"] == "unmanaged").unwrap();
+    assert!(
+        unmanaged["remediation"]["import"]
+            .as_str()
+            .unwrap()
+            .contains("import {")
+    );
+
+    let imports = std::fs::read_to_string(dir.path().join("imports.tf")).unwrap();
+    assert!(
+        imports.contains("to = aws_instance.unmanaged_i_0fedcba9876543210"),
+        "{imports}"
+    );
+    assert!(imports.contains("resource \"aws_instance\" \"unmanaged_i_0fedcba9876543210\""));
+    assert!(
+        !dir.path().join("removed.tf").exists(),
+        "nothing is missing in the example"
+    );
+    let revert = dir.path().join("revert.sh");
+    let script = std::fs::read_to_string(&revert).unwrap();
+    assert!(script.starts_with("#!/usr/bin/env bash\n"));
+    assert!(
+        script.contains("terraform apply -target='module.network.aws_subnet.public[1]' \"$@\"")
+    );
+    assert_eq!(
+        std::fs::metadata(&revert).unwrap().permissions().mode() & 0o111,
+        0o111
+    );
+    let syntax = Command::new("bash")
+        .arg("-n")
+        .arg(&revert)
+        .status()
+        .unwrap();
+    assert!(syntax.success(), "revert.sh is not valid bash");
+
+    // Generated HCL as the tools around Terraform read it.
+    if let Ok(python) = std::env::var("PLUMB_PYTHON_HCL2") {
+        let parsed = Command::new(python)
+            .args([
+                "-c",
+                "import hcl2, sys; hcl2.loads(open(sys.argv[1]).read())",
+            ])
+            .arg(dir.path().join("imports.tf"))
+            .status()
+            .unwrap();
+        assert!(parsed.success(), "python-hcl2 cannot parse imports.tf");
+    } else {
+        panic!("PLUMB_PYTHON_HCL2 is not set: run the tests through scripts/test.sh");
+    }
+    match Command::new("terraform")
+        .args(["fmt", "-check", "-diff"])
+        .arg(dir.path().join("imports.tf"))
+        .output()
+    {
+        Ok(fmt) => assert!(
+            fmt.status.success(),
+            "terraform fmt would change imports.tf:\n{}",
+            String::from_utf8_lossy(&fmt.stdout)
+        ),
+        Err(_) => eprintln!("no terraform on the PATH: the fmt check is skipped"),
+    }
+}
+
+#[test]
+fn the_pull_request_comment_shows_the_remediation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, text) = scan_with_remediation(dir.path(), "markdown");
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("```sh\nterraform apply -target='aws_security_group.web'\n```"),
+        "{text}"
+    );
+    assert!(text.contains("```hcl\n"), "{text}");
+}
