@@ -30,6 +30,9 @@ pub enum Command {
     /// Classify the drift a `terraform plan` found, and flag the plan's changes that would
     /// overwrite it; no cloud credentials needed.
     CheckPlan(CheckPlanArgs),
+    /// Write remediation files from a JSON report (`plumb scan --format json`): import blocks,
+    /// removed blocks and a revert script, no cloud access needed.
+    Remediate(RemediateArgs),
     /// Record the live resources from AWS in a snapshot file, for offline scans and bug reports.
     Snapshot(SnapshotArgs),
     /// Print the least-privilege, read-only IAM policy the AWS adapter needs.
@@ -240,6 +243,16 @@ pub struct CheckPlanArgs {
     /// The region of resources whose attributes, ARN and provider name none.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RemediateArgs {
+    /// The JSON report of `plumb scan --format json` (or `-` for standard input).
+    #[arg(value_name = "REPORT.json|-")]
+    pub report: String,
+    /// The directory to write `imports.tf`, `removed.tf` and `revert.sh` into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

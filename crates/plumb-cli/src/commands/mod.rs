@@ -5,6 +5,7 @@ mod aws;
 mod check_plan;
 mod inspect;
 mod progress;
+mod remediate;
 mod rules;
 mod scan;
 mod snapshot;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Rules(args) => rules::run(&args),
         Command::Adapters(args) => adapters::run(&args),
         Command::CheckPlan(args) => check_plan::run(&args),
+        Command::Remediate(args) => remediate::run(&args),
         Command::Snapshot(args) => snapshot::run(&args),
         Command::Completions(args) => {
             crate::output::write_stdout(|out| {

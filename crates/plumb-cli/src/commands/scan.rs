@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
 use plumb_drift::{LiveView, ScanInput, matching::base_type, region::resource_region};
 use plumb_model::{Scope, Severity};
@@ -276,31 +276,7 @@ fn remediate(
         schemas,
     );
     drop(live);
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    let any = |part: fn(&plumb_model::Remediation) -> bool| {
-        files.findings.iter().any(|f| part(&f.remediation))
-    };
-    for (name, text, written) in [
-        ("imports.tf", &files.imports_tf, any(|r| r.import.is_some())),
-        (
-            "removed.tf",
-            &files.removed_tf,
-            any(|r| r.removed.is_some()),
-        ),
-        ("revert.sh", &files.revert_sh, any(|r| r.revert.is_some())),
-    ] {
-        // A file with nothing but its header is left out.
-        if !written {
-            continue;
-        }
-        let path = dir.join(name);
-        output::write_file(&path, |out| out.write_all(text.as_bytes()))?;
-        if name == "revert.sh" {
-            use std::os::unix::fs::PermissionsExt as _;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-                .with_context(|| format!("{}: cannot make it executable", path.display()))?;
-        }
-    }
+    super::remediate::write_files(dir, &files)?;
     for entry in files.findings {
         if let Some(finding) = result
             .findings

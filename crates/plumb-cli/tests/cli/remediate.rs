@@ -114,3 +114,78 @@ fn the_pull_request_comment_shows_the_remediation() {
     );
     assert!(text.contains("```hcl\n"), "{text}");
 }
+
+/// `plumb remediate REPORT.json` works from a saved report, with no live objects: import blocks
+/// without resource blocks, removed blocks, the revert script.
+#[test]
+fn a_saved_report_gives_the_same_blocks_without_live_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let scan = plumb(&[
+        "check-plan",
+        "testdata/plans/drift-reverted.json",
+        "--format",
+        "json",
+        "--output",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(scan.status.code(), Some(2), "{}", stderr(&scan));
+    let out = dir.path().join("fix");
+    let output = plumb(&[
+        "remediate",
+        report.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let removed = std::fs::read_to_string(out.join("removed.tf")).unwrap();
+    assert!(
+        removed.contains("removed {\n  from = aws_ebs_volume.data\n"),
+        "{removed}"
+    );
+    let revert = std::fs::read_to_string(out.join("revert.sh")).unwrap();
+    assert!(
+        revert.contains("terraform apply -target='aws_security_group.web'"),
+        "{revert}"
+    );
+
+    let example = dir.path().join("example.json");
+    let scan = plumb(&[
+        "scan",
+        "--config",
+        "examples/webapp",
+        "--snapshot",
+        "examples/webapp/live.json",
+        "--output",
+        &format!("json={}", example.display()),
+    ]);
+    assert_eq!(scan.status.code(), Some(2));
+    let out = dir.path().join("fix2");
+    let output = plumb(&[
+        "remediate",
+        example.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let imports = std::fs::read_to_string(out.join("imports.tf")).unwrap();
+    assert!(
+        imports.contains("id = \"i-0fedcba9876543210\""),
+        "{imports}"
+    );
+    assert!(imports.contains("-generate-config-out"), "{imports}");
+}
+
+#[test]
+fn a_file_that_is_not_a_report_is_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    crate::assert_clean_error(
+        &plumb(&["remediate", "README.md", "--out", &out]),
+        "README.md:1:1: not JSON",
+    );
+    crate::assert_clean_error(
+        &plumb(&["remediate", "examples/webapp/live.json", "--out", &out]),
+        "not a plumb scan report",
+    );
+}
