@@ -33,37 +33,20 @@ fn state_in_account(dir: &std::path::Path, account: &str) -> String {
 /// Every type the adapter reads but placement groups, which moto's server does not implement
 /// (it answers `DescribePlacementGroups` with an HTML 500 page).
 fn types_moto_serves() -> String {
-    [
-        "aws_ami",
-        "aws_ebs_encryption_by_default",
-        "aws_ebs_snapshot",
-        "aws_ebs_volume",
-        "aws_egress_only_internet_gateway",
-        "aws_eip",
-        "aws_eip_association",
-        "aws_flow_log",
-        "aws_instance",
-        "aws_internet_gateway",
-        "aws_key_pair",
-        "aws_launch_template",
-        "aws_main_route_table_association",
-        "aws_nat_gateway",
-        "aws_network_acl",
-        "aws_network_acl_rule",
-        "aws_network_interface",
-        "aws_route",
-        "aws_route_table",
-        "aws_route_table_association",
-        "aws_security_group",
-        "aws_subnet",
-        "aws_volume_attachment",
-        "aws_vpc",
-        "aws_vpc_dhcp_options",
-        "aws_vpc_endpoint",
-        "aws_vpc_security_group_egress_rule",
-        "aws_vpc_security_group_ingress_rule",
-    ]
-    .join(",")
+    let listing = plumb(&["adapters", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&listing)).unwrap();
+    let aws = doc["adapters"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["name"] == "aws"))
+        .expect("the aws adapter is listed");
+    aws["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t.as_str())
+        .filter(|t| *t != "aws_placement_group")
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn empty_state(dir: &std::path::Path) -> String {
