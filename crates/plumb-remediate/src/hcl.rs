@@ -31,6 +31,13 @@ impl Expr {
         }
     }
 
+    /// The expression's text, continuation lines indented for nesting level `indent`.
+    pub(crate) fn text(&self, indent: usize) -> String {
+        let mut out = String::new();
+        self.write(&mut out, indent);
+        out
+    }
+
     fn write(&self, out: &mut String, indent: usize) {
         match self {
             Expr::Raw(text) => out.push_str(text),
@@ -113,7 +120,7 @@ impl Block {
     }
 }
 
-fn pad(out: &mut String, indent: usize) {
+pub(crate) fn pad(out: &mut String, indent: usize) {
     for _ in 0..indent {
         out.push_str("  ");
     }

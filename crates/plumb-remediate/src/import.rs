@@ -1,6 +1,7 @@
 //! `import` blocks (Terraform 1.5+) for resources found live and in no state, each with a
 //! `resource` block holding the live arguments a user may set.
 
+use plumb_model::state::ALWAYS_SENSITIVE_ATTRIBUTES;
 use std::collections::BTreeSet;
 
 use plumb_model::{Finding, Map, Value};
@@ -10,9 +11,6 @@ use crate::hcl::{self, Expr, Item, Unwritable};
 
 /// Top-level attributes never written: set by the provider, or by the provider configuration.
 const NEVER_WRITTEN: &[&str] = &["id", "arn", "tags_all", "region"];
-
-/// Attributes that hold secrets whatever the schema says (the design's list).
-const SENSITIVE_NAMES: &[&str] = &["user_data", "user_data_base64", "password_data"];
 
 /// The id an `import` block needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -293,7 +291,7 @@ fn body(block: &Block, map: &Map, top: bool) -> Vec<Item> {
         }
         let sensitive = attribute.sensitive
             || value.contains_sensitive()
-            || (top && SENSITIVE_NAMES.contains(&name.as_str()));
+            || (top && ALWAYS_SENSITIVE_ATTRIBUTES.contains(&name.as_str()));
         if sensitive {
             items.push(sensitive_comment(name));
             continue;

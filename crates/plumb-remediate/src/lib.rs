@@ -4,6 +4,9 @@
 //!   and recreates a missing one ([`revert_command`], [`revert_script`] for `revert.sh`).
 //! - **import** (Terraform 1.5+): an `import` block and a `resource` block holding the live
 //!   arguments, for a resource found live and in no state ([`import_block`]).
+//! - **accept**: a unified diff of a `.tf` file that writes the live values into the resource
+//!   block, and for what cannot be accepted, why and an `ignore_changes` suggestion
+//!   ([`accept_patch`]).
 //! - **removed** (Terraform 1.7+): a `removed` block that forgets a missing resource without
 //!   destroying anything ([`removed_block`]).
 //!
@@ -11,6 +14,7 @@
 //! `terraform fmt` writes it, and no sensitive value is ever written (a sensitive argument is
 //! left out with a comment in its place).
 
+mod accept;
 mod hcl;
 mod import;
 mod removed;
@@ -21,6 +25,7 @@ use std::collections::BTreeMap;
 use plumb_model::{Address, ConfigAddress, Finding, Kind, Mode, Value};
 use plumb_schema::ProviderSchemas;
 
+pub use accept::{Accept, Rejected, accept_patch, unified_diff};
 pub use hcl::{is_identifier, quote as hcl_quote};
 pub use import::{ImportId, Names, import_block, import_id, resource_name};
 pub use removed::removed_block;
@@ -41,7 +46,8 @@ pub struct Remediation {
 }
 
 /// What applies to one finding: `revert` for changed and missing findings, `removed` for
-/// missing ones, `import` for unmanaged ones (`accept` is not written here yet).
+/// missing ones, `import` for unmanaged ones (`accept` needs the configuration's text: the
+/// caller adds it with [`accept_patch`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FindingRemediation {
     pub fingerprint: String,

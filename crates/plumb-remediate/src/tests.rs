@@ -414,7 +414,7 @@ fn generated_files_are_formatted_and_parse() {
 
 /// `terraform fmt` accepts `text` as formatted (when terraform is on the PATH), and hcl-rs and
 /// python-hcl2 parse it.
-fn check_formatted(text: &str) {
+pub(crate) fn check_formatted(text: &str) {
     ::hcl::from_str::<::hcl::Body>(text).unwrap_or_else(|e| panic!("hcl-rs: {e}\n{text}"));
     match pipe("terraform", &["fmt", "-check", "-"], text) {
         None => eprintln!("note: no terraform on the PATH; `terraform fmt -check` skipped"),
