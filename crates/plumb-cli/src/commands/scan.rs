@@ -245,7 +245,8 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     )
 }
 
-/// Writes the remediation files into `dir` and gives each finding its `remediation`. The live
+/// Writes the remediation files into `dir` (with `accept.patch`, the configuration changes
+/// that take the live values) and gives each finding its `remediation`. The live
 /// objects that resource blocks are generated from carry every sensitive mark first, so no
 /// sensitive value reaches a file.
 fn remediate(
@@ -277,6 +278,7 @@ fn remediate(
     );
     drop(live);
     super::remediate::write_files(dir, &files)?;
+    let accepted = super::remediate::accept(dir, &result.findings, schemas)?;
     for entry in files.findings {
         if let Some(finding) = result
             .findings
@@ -284,6 +286,18 @@ fn remediate(
             .find(|f| f.fingerprint == entry.fingerprint)
         {
             finding.remediation = Some(entry.remediation);
+        }
+    }
+    for (fingerprint, text) in accepted {
+        if let Some(finding) = result
+            .findings
+            .iter_mut()
+            .find(|f| f.fingerprint == fingerprint)
+        {
+            finding
+                .remediation
+                .get_or_insert_with(plumb_model::Remediation::default)
+                .accept = Some(text);
         }
     }
     Ok(())

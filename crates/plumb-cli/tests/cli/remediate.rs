@@ -189,3 +189,62 @@ fn a_file_that_is_not_a_report_is_one_line_naming_it() {
         "not a plumb scan report",
     );
 }
+
+/// Accepting takes the live value into the code: a patch `git apply` takes, and the finding's
+/// own text saying what it did and did not accept.
+#[test]
+fn accept_patch_writes_the_live_value_into_the_code() {
+    let scenario = "testdata/scenarios/rule-instance-type-changed";
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fix");
+    let output = plumb(&[
+        "scan",
+        "--config",
+        scenario,
+        "--state",
+        &format!("{scenario}/terraform.tfstate"),
+        "--snapshot",
+        &format!("{scenario}/live.json"),
+        "--remediate",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let accept = report["findings"][0]["remediation"]["accept"]
+        .as_str()
+        .expect("the finding says how to accept");
+    assert!(
+        accept.contains("+  instance_type = \"t3.xlarge\""),
+        "{accept}"
+    );
+
+    let patch = std::fs::read_to_string(out.join("accept.patch")).unwrap();
+    assert!(
+        patch.starts_with(&format!("--- a/{scenario}/main.tf\n")),
+        "{patch}"
+    );
+    // It applies to the code it was made from.
+    let copy = dir.path().join("copy");
+    std::fs::create_dir_all(copy.join(scenario)).unwrap();
+    std::fs::copy(
+        crate::workspace_root().join(scenario).join("main.tf"),
+        copy.join(scenario).join("main.tf"),
+    )
+    .unwrap();
+    let applied = Command::new("git")
+        .args(["apply", "--unsafe-paths", "--directory"])
+        .arg(&copy)
+        .arg(out.join("accept.patch"))
+        .current_dir(&copy)
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "git apply: {}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    let main = std::fs::read_to_string(copy.join(scenario).join("main.tf")).unwrap();
+    assert!(main.contains("instance_type = \"t3.xlarge\""), "{main}");
+}
