@@ -452,18 +452,35 @@ struct Session {
     reaped: bool,
 }
 
-impl Session {
-    fn open(plugin: &Plugin, timeout: Duration) -> Result<Self, AdapterError> {
-        let label = plugin.path.display().to_string();
-        let mut child = Command::new(&plugin.path)
+/// Starts the plugin with piped stdio. A program that was just written (an install, a test)
+/// can be briefly "busy" (ETXTBSY) while another process started at the same moment still
+/// holds the file open for writing; that passes within milliseconds, so it is retried a few
+/// times before it is an error.
+fn spawn(path: &std::path::Path) -> std::io::Result<std::process::Child> {
+    let mut attempt = 0;
+    loop {
+        match Command::new(path)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|err| AdapterError::Failed {
-                adapter: label.clone(),
-                message: format!("cannot run: {}", io_reason(&err)),
-            })?;
+        {
+            Err(err) if err.kind() == std::io::ErrorKind::ExecutableFileBusy && attempt < 10 => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
+impl Session {
+    fn open(plugin: &Plugin, timeout: Duration) -> Result<Self, AdapterError> {
+        let label = plugin.path.display().to_string();
+        let mut child = spawn(&plugin.path).map_err(|err| AdapterError::Failed {
+            adapter: label.clone(),
+            message: format!("cannot run: {}", io_reason(&err)),
+        })?;
         let (Some(stdin), Some(stdout), Some(stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
