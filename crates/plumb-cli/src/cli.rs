@@ -180,6 +180,15 @@ pub struct ScanArgs {
     /// reported not checked.
     #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
     pub types: Vec<String>,
+    /// Record the run in this history database (a file, created when missing): each finding
+    /// gains `first_seen` and `status` (new or open), the summary `new` and `resolved`, and the
+    /// report `resolved[]`, against the workspace's previous run.
+    #[arg(long, value_name = "PATH")]
+    pub history: Option<PathBuf>,
+    /// With --history: the exit code and the Markdown report speak only of drift that is new
+    /// since the previous run, so a nightly alert fires once per drift.
+    #[arg(long, requires = "history")]
+    pub new_only: bool,
     /// Write remediation into DIR: `imports.tf` (import and resource blocks for unmanaged
     /// resources), `removed.tf` (removed blocks for missing ones) and `revert.sh` (the
     /// `terraform apply -target=...` that puts changed and missing ones back); each finding

@@ -214,6 +214,8 @@ impl Subject<'_> {
             source: None,
             related: Vec::new(),
             remediation: None,
+            first_seen: None,
+            status: None,
         }
     }
 }

@@ -69,6 +69,33 @@ pub struct Finding {
     /// remediation generator; the engine leaves it empty).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation: Option<Remediation>,
+    /// With history: when this drift was first seen (RFC 3339), kept while it stays open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    /// With history: `new` since the workspace's previous run, or still `open`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<FindingStatus>,
+}
+
+/// A finding's place in the history of its workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    New,
+    Open,
+}
+
+/// A finding of the previous run that this one no longer has.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResolvedFinding {
+    pub fingerprint: String,
+    pub workspace: String,
+    /// The address, or the type and id of an unmanaged object.
+    pub subject: String,
+    pub kind: String,
+    pub severity: Option<String>,
+    pub first_seen: String,
+    pub resolved_at: String,
 }
 
 /// Ways to resolve one finding, as text Terraform and a shell understand. Revert makes the
@@ -212,4 +239,10 @@ pub struct Summary {
     pub score: u8,
     /// Managed share of the enumerated live resources; null when nothing was enumerated.
     pub coverage: Option<f64>,
+    /// With history: findings not in the workspace's previous run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<usize>,
+    /// With history: findings of the previous run that this one no longer has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<usize>,
 }

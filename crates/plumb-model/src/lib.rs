@@ -18,8 +18,8 @@ pub use config::{
     ConfigResource, Configuration, IgnoreChanges, Lifecycle, Repetition, SourceLocation,
 };
 pub use finding::{
-    AttributeDiff, Finding, Ignored, Pending, PendingAction, Remediation, Summary, Suppressed,
-    Unverified,
+    AttributeDiff, Finding, FindingStatus, Ignored, Pending, PendingAction, Remediation,
+    ResolvedFinding, Summary, Suppressed, Unverified,
 };
 pub use observation::{Observation, Scope};
 pub use path::{AttrPath, Segment};

@@ -22,6 +22,8 @@ fn finding(kind: Kind, ty: &str, id: Option<&str>, address: Option<&str>) -> Fin
         source: None,
         related: Vec::new(),
         remediation: None,
+        first_seen: None,
+        status: None,
     }
 }
 

@@ -712,6 +712,8 @@ mod tests {
             source: None,
             related: Vec::new(),
             remediation: None,
+            first_seen: None,
+            status: None,
         }
     }
 
@@ -999,6 +1001,7 @@ mod tests {
                 schemaless_types: &[],
                 warnings: &self.warnings,
                 stats: None,
+                resolved: &[],
             }
         }
     }

@@ -717,6 +717,8 @@ mod tests {
             }),
             related: Vec::new(),
             remediation: None,
+            first_seen: None,
+            status: None,
         }
     }
 
@@ -909,6 +911,7 @@ mod tests {
             schemaless_types: &[],
             warnings,
             stats: None,
+            resolved: &[],
         };
         let mut out = Vec::new();
         render_sarif(&report, RULES, &mut out).unwrap();

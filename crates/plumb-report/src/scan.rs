@@ -35,6 +35,8 @@ pub struct ScanReport<'a> {
     pub warnings: &'a [String],
     /// API calls and timings, when an adapter reports them.
     pub stats: Option<&'a serde_json::Value>,
+    /// With history: what the workspace's previous run had and this one no longer has.
+    pub resolved: &'a [plumb_model::ResolvedFinding],
 }
 
 #[derive(Serialize)]
@@ -61,6 +63,10 @@ struct FindingJson<'a> {
     related: &'a [plumb_model::finding::Related],
     #[serde(skip_serializing_if = "Option::is_none")]
     remediation: Option<&'a plumb_model::Remediation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_seen: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<plumb_model::FindingStatus>,
 }
 
 #[derive(Serialize)]
@@ -76,6 +82,8 @@ struct ReportJson<'a> {
     errors: &'a [ReadError],
     schemaless_types: &'a [String],
     warnings: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    resolved: &'a [plumb_model::ResolvedFinding],
     #[serde(skip_serializing_if = "Option::is_none")]
     stats: Option<&'a serde_json::Value>,
 }
@@ -107,6 +115,8 @@ pub fn render_json(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<(
                 }),
                 related: &f.related,
                 remediation: f.remediation.as_ref(),
+                first_seen: f.first_seen.as_deref(),
+                status: f.status,
             })
             .collect(),
         pending: report.pending,
@@ -116,6 +126,7 @@ pub fn render_json(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<(
         errors: report.errors,
         schemaless_types: report.schemaless_types,
         warnings: report.warnings,
+        resolved: report.resolved,
         stats: report.stats,
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;

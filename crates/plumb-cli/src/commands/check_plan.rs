@@ -121,8 +121,10 @@ pub fn run(args: &CheckPlanArgs) -> Result<u8> {
             errors: &[],
             stats: None,
             drift,
+            resolved: &[],
         },
         args.fail_on,
+        false,
         false,
     )
 }

@@ -165,5 +165,7 @@ fn finding_of(f: &Json) -> Result<Finding> {
         source: None,
         related: Vec::new(),
         remediation: None,
+        first_seen: None,
+        status: None,
     })
 }

@@ -223,6 +223,10 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     if let Some(dir) = &args.remediate {
         remediate(dir, &mut result, &fetched.observations, &policy, &schemas)?;
     }
+    let resolved = match &args.history {
+        Some(path) => record_history(path, &workspace, &mut result, errors.is_empty())?,
+        None => Vec::new(),
+    };
     let drifted = drift_objects(
         &states,
         &fetched.observations,
@@ -239,10 +243,87 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
             errors: &errors,
             stats: report_stats.as_ref(),
             drift,
+            resolved: &resolved,
         },
         args.fail_on,
         args.allow_partial,
+        args.new_only,
     )
+}
+
+/// Records the run in the history at `path` and marks each drift finding `new` or `open` with
+/// its `first_seen`; returns what went away since the workspace's previous run. A run whose
+/// reads failed is not recorded: what it could not read would look resolved.
+fn record_history(
+    path: &std::path::Path,
+    workspace: &str,
+    result: &mut plumb_drift::ScanOutput,
+    complete: bool,
+) -> Result<Vec<plumb_model::ResolvedFinding>> {
+    if !complete {
+        result.warnings.push(format!(
+            "{}: this run is not recorded in the history: some reads failed, and what they \
+             missed would look resolved",
+            path.display()
+        ));
+        return Ok(Vec::new());
+    }
+    let mut history = plumb_history::History::open(path)?;
+    let drift: Vec<usize> = result
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| is_drift(f))
+        .map(|(i, _)| i)
+        .collect();
+    let observed: Vec<plumb_history::Observed> = drift
+        .iter()
+        .map(|&i| plumb_history::Observed::from_finding(&result.findings[i]))
+        .collect();
+    let run = plumb_history::Run {
+        time: now()?,
+        workspace: workspace.to_owned(),
+        score: u32::from(result.summary.score),
+        plumb_version: env!("CARGO_PKG_VERSION").to_owned(),
+        summary_json: serde_json::to_string(&result.summary)?,
+    };
+    let recorded = history.record(&run, &observed)?;
+    let mut new = 0;
+    for (&i, status) in drift.iter().zip(&recorded.findings) {
+        let finding = &mut result.findings[i];
+        finding.first_seen = Some(plumb_history::format_time(status.first_seen));
+        finding.status = Some(status.finding_status());
+        new += usize::from(status.is_new);
+    }
+    result.summary.new = Some(new);
+    result.summary.resolved = Some(recorded.resolved.len());
+    Ok(recorded
+        .resolved
+        .iter()
+        .map(plumb_history::Resolved::to_model)
+        .collect())
+}
+
+/// What history counts as drift: changed, missing and unmanaged findings above noise.
+fn is_drift(finding: &plumb_model::Finding) -> bool {
+    use plumb_model::Kind;
+    matches!(
+        finding.kind,
+        Kind::Changed | Kind::Missing | Kind::Unmanaged
+    ) && finding.severity.is_some_and(|s| s > Severity::Benign)
+}
+
+/// The run's time: now, or `PLUMB_NOW` (unix seconds), so that tests can replay nights.
+fn now() -> Result<i64> {
+    if let Ok(text) = std::env::var("PLUMB_NOW") {
+        return text
+            .parse()
+            .map_err(|_| anyhow!("PLUMB_NOW={text}: not a time in unix seconds"));
+    }
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|_| anyhow!("the system clock is before 1970"))?;
+    Ok(i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// Writes the remediation files into `dir` (with `accept.patch`, the configuration changes
@@ -392,6 +473,8 @@ pub(super) struct ReportInputs<'a> {
     pub errors: &'a [ReadError],
     pub stats: Option<&'a serde_json::Value>,
     pub drift: Vec<DriftEntry<'a>>,
+    /// With history: what went away since the workspace's previous run.
+    pub resolved: &'a [plumb_model::ResolvedFinding],
 }
 
 /// Writes a scan's report in every format asked for, and earns its exit code: 1 when a read
@@ -404,6 +487,7 @@ pub(super) fn report(
     inputs: &ReportInputs<'_>,
     fail_on: FailOn,
     allow_partial: bool,
+    new_only: bool,
 ) -> Result<u8> {
     let errors = inputs.errors;
     let report = ScanReport {
@@ -417,6 +501,7 @@ pub(super) fn report(
         schemaless_types: &result.schemaless_types,
         warnings: &result.warnings,
         stats: inputs.stats,
+        resolved: inputs.resolved,
     };
     let workspace = result
         .findings
@@ -427,10 +512,30 @@ pub(super) fn report(
         marker: format!("plumb:{workspace}"),
     };
     let rules = super::rules::rule_infos();
+    // --new-only: the comment (and the exit code) speak of new drift alone.
+    let new_findings: Vec<plumb_model::Finding> = if new_only {
+        result
+            .findings
+            .iter()
+            .filter(|f| f.status == Some(plumb_model::FindingStatus::New))
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let spoken: &[plumb_model::Finding] = if new_only {
+        &new_findings
+    } else {
+        &result.findings
+    };
+    let comment = ScanReport {
+        findings: spoken,
+        ..report
+    };
     output::emit(targets, |format, options, out| match format {
         ReportFormat::Table => render_table(&report, out, options),
         ReportFormat::Json => render_json(&report, out),
-        ReportFormat::Markdown => render_markdown(&report, out, &markdown),
+        ReportFormat::Markdown => render_markdown(&comment, out, &markdown),
         ReportFormat::Sarif => render_sarif(&report, &rules, out),
         ReportFormat::PlanJson => render_plan_json(&inputs.drift, out),
     })?;
@@ -445,7 +550,7 @@ pub(super) fn report(
         return Ok(exit::ERROR);
     }
     let drift = fail_on.threshold().is_some_and(|threshold| {
-        result.findings.iter().any(|f| {
+        spoken.iter().any(|f| {
             f.severity
                 .is_some_and(|s| s > Severity::Benign && s >= threshold)
         })

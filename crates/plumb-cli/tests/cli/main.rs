@@ -6,6 +6,7 @@ mod check_plan;
 mod completions;
 mod docs;
 mod formats;
+mod history;
 mod inspect;
 mod plugins;
 mod policy;

@@ -1,0 +1,193 @@
+//! `plumb scan --history`: nights replayed over the bundled example, where drift is fixed and
+//! other drift appears; new, open and resolved findings, `first_seen` kept while open.
+
+use crate::{assert_clean_error, plumb_with_env, stderr, stdout};
+
+const NIGHT: i64 = 86_400;
+const FIRST: i64 = 1_764_547_200; // 2025-12-01T00:00:00Z
+
+/// The example's live snapshot, changed by `edit`, written into `dir`.
+fn live(dir: &std::path::Path, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let text =
+        std::fs::read_to_string(crate::workspace_root().join("examples/webapp/live.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    edit(&mut doc);
+    let path = dir.join(name);
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path.display().to_string()
+}
+
+fn resource<'a>(doc: &'a mut serde_json::Value, id: &str) -> &'a mut serde_json::Value {
+    doc["resources"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["id"] == id)
+        .unwrap()
+}
+
+/// One night's scan: its exit code and JSON report.
+fn night(
+    history: &str,
+    snapshot: &str,
+    at: i64,
+    extra: &[&str],
+) -> (Option<i32>, serde_json::Value) {
+    let mut args = vec![
+        "scan",
+        "--config",
+        "examples/webapp",
+        "--snapshot",
+        snapshot,
+        "--history",
+        history,
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    let at = at.to_string();
+    let output = plumb_with_env(&args, &[("PLUMB_NOW", at.as_str())]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|e| panic!("{e}: {}", stderr(&output)));
+    if let Some(errors) = crate::docs::errors(&crate::docs::validator(), &report) {
+        panic!("the report does not match the schema:\n{errors}");
+    }
+    (output.status.code(), report)
+}
+
+fn finding<'a>(report: &'a serde_json::Value, address: &str) -> &'a serde_json::Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["address"] == address || f["id"] == address)
+        .unwrap_or_else(|| panic!("no finding for {address}: {report}"))
+}
+
+#[test]
+fn three_nights_count_new_open_and_resolved_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("nested/history.db").display().to_string();
+    let group = "sg-0123abcd4567ef890";
+    // Night 1: the example as it is (4 findings).
+    let one = live(dir.path(), "one.json", |_| {});
+    // Night 2: the SSH rule opened to the world is closed again; another subnet now hands out
+    // public IPs.
+    let two = live(dir.path(), "two.json", |doc| {
+        let ingress = resource(doc, group)["attributes"]["ingress"]
+            .as_array_mut()
+            .unwrap();
+        ingress.retain(|rule| rule["description"] != "debug");
+        resource(doc, "subnet-0aa11bb22cc33dd44")["attributes"]["map_public_ip_on_launch"] =
+            serde_json::json!(true);
+    });
+    // Night 3: as night 2, and the instance nobody manages is gone.
+    let three = live(dir.path(), "three.json", |doc| {
+        let ingress = resource(doc, group)["attributes"]["ingress"]
+            .as_array_mut()
+            .unwrap();
+        ingress.retain(|rule| rule["description"] != "debug");
+        resource(doc, "subnet-0aa11bb22cc33dd44")["attributes"]["map_public_ip_on_launch"] =
+            serde_json::json!(true);
+        doc["resources"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|r| r["id"] != "i-0fedcba9876543210");
+    });
+
+    let (code, first) = night(&history, &one, FIRST, &[]);
+    assert_eq!(code, Some(2));
+    assert_eq!(first["summary"]["new"], 4, "{}", first["summary"]);
+    assert_eq!(first["summary"]["resolved"], 0);
+    assert!(
+        first["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["status"] == "new")
+    );
+
+    let (_, second) = night(&history, &two, FIRST + NIGHT, &[]);
+    assert_eq!(second["summary"]["new"], 1, "{}", second["summary"]);
+    assert_eq!(second["summary"]["resolved"], 1);
+    let resolved = second["resolved"].as_array().unwrap();
+    assert_eq!(resolved[0]["subject"], "aws_security_group.web");
+    assert_eq!(resolved[0]["first_seen"], "2025-12-01T00:00:00Z");
+    assert_eq!(resolved[0]["resolved_at"], "2025-12-02T00:00:00Z");
+    let instance = finding(&second, "aws_instance.web");
+    assert_eq!(instance["status"], "open");
+    assert_eq!(instance["first_seen"], "2025-12-01T00:00:00Z");
+    let subnet = finding(&second, "module.network.aws_subnet.public[0]");
+    assert_eq!(subnet["status"], "new");
+    assert_eq!(subnet["first_seen"], "2025-12-02T00:00:00Z");
+
+    // Night 3 with --new-only: nothing new, so nothing to alert on (exit 0), though drift stays.
+    let (code, third) = night(&history, &three, FIRST + 2 * NIGHT, &["--new-only"]);
+    assert_eq!(code, Some(0), "{third}");
+    assert_eq!(third["summary"]["new"], 0);
+    assert_eq!(third["summary"]["resolved"], 1);
+    assert_eq!(third["resolved"][0]["kind"], "unmanaged");
+    assert!(third["summary"]["drifted"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn the_new_only_comment_speaks_of_new_drift_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("h.db").display().to_string();
+    let one = live(dir.path(), "one.json", |_| {});
+    let two = live(dir.path(), "two.json", |doc| {
+        resource(doc, "subnet-0aa11bb22cc33dd44")["attributes"]["map_public_ip_on_launch"] =
+            serde_json::json!(true);
+    });
+    night(&history, &one, FIRST, &[]);
+    let at = (FIRST + NIGHT).to_string();
+    let output = plumb_with_env(
+        &[
+            "scan",
+            "--config",
+            "examples/webapp",
+            "--snapshot",
+            &two,
+            "--history",
+            &history,
+            "--new-only",
+            "--format",
+            "markdown",
+        ],
+        &[("PLUMB_NOW", at.as_str())],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout(&output);
+    assert!(
+        text.contains("module.network.aws_subnet.public[0]"),
+        "{text}"
+    );
+    assert!(!text.contains("aws_security_group.web"), "{text}");
+}
+
+#[test]
+fn a_file_that_is_not_a_history_is_a_clean_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.db");
+    std::fs::write(
+        &path,
+        b"this is not a database, it is a text file of some length",
+    )
+    .unwrap();
+    let history = path.display().to_string();
+    let output = plumb_with_env(
+        &[
+            "scan",
+            "--config",
+            "examples/webapp",
+            "--snapshot",
+            "examples/webapp/live.json",
+            "--history",
+            &history,
+        ],
+        &[],
+    );
+    assert_clean_error(&output, "not a plumb history database");
+    let usage = plumb_with_env(&["scan", "--config", "examples/webapp", "--new-only"], &[]);
+    assert_eq!(usage.status.code(), Some(1), "--new-only needs --history");
+}
