@@ -30,6 +30,9 @@ pub enum Command {
     /// Classify the drift a `terraform plan` found, and flag the plan's changes that would
     /// overwrite it; no cloud credentials needed.
     CheckPlan(CheckPlanArgs),
+    /// Report drift over time from a `--history` database: trends, new, resolved and oldest
+    /// open drift, mean time to remediation.
+    Report(ReportArgs),
     /// Write remediation files from a JSON report (`plumb scan --format json`): import blocks,
     /// removed blocks and a revert script, no cloud access needed.
     Remediate(RemediateArgs),
@@ -252,6 +255,35 @@ pub struct CheckPlanArgs {
     /// The region of resources whose attributes, ARN and provider name none.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The history database that `plumb scan --history` writes.
+    #[arg(long, value_name = "PATH")]
+    pub history: PathBuf,
+    /// Only this workspace (default: all of them).
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
+    /// The window: `30d`, `12h`, `2w`, or a date (`2026-11-01`).
+    #[arg(long, value_name = "WHEN", default_value = "30d")]
+    pub since: String,
+    #[arg(long, value_enum, default_value = "html", value_name = "FORMAT")]
+    pub format: HistoryFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The history report's formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// One self-contained page with trend charts, for a CI artifact.
+    Html,
+    /// The same summary, for a chat message or a tracking issue.
+    Markdown,
+    /// The numbers, for dashboards.
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -214,6 +214,26 @@ pub struct Metrics {
     pub open: Vec<OpenFinding>,
     /// Each run's score since the time, in run order.
     pub scores: Vec<ScorePoint>,
+    /// Each of those runs' findings by severity ([`NO_SEVERITY`] for none), by run id.
+    pub by_severity: BTreeMap<i64, BTreeMap<String, u64>>,
+    /// Episodes begun since the time, newest first.
+    pub began: Vec<Episode>,
+    /// Episodes resolved since the time, newest first.
+    pub ended: Vec<Episode>,
+}
+
+/// One episode of a finding: from the run that first had it to the one that no longer did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Episode {
+    pub workspace: String,
+    pub fingerprint: String,
+    pub subject: String,
+    pub kind: String,
+    pub severity: Option<String>,
+    /// Unix seconds.
+    pub first_seen: i64,
+    /// Unix seconds; `None` while open.
+    pub resolved_at: Option<i64>,
 }
 
 /// A finding still open at its workspace's last run.
@@ -606,6 +626,61 @@ impl History {
             .map_err(sql)?
         };
 
+        let mut by_severity: BTreeMap<i64, BTreeMap<String, u64>> = BTreeMap::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT rf.run_id, rf.severity, count(*) FROM run_findings rf
+                     JOIN runs r ON r.id = rf.run_id
+                     WHERE r.time >= ?1 AND (?2 IS NULL OR r.workspace = ?2)
+                     GROUP BY rf.run_id, rf.severity",
+                )
+                .map_err(sql)?;
+            let rows = stmt
+                .query_map(params![since, workspace], |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, Option<String>>(1)?,
+                        row.get::<_, i64>(2)?,
+                    ))
+                })
+                .map_err(sql)?;
+            for row in rows {
+                let (run, severity, count) = row.map_err(sql)?;
+                by_severity.entry(run).or_default().insert(
+                    severity.unwrap_or_else(|| NO_SEVERITY.to_owned()),
+                    u64::try_from(count).unwrap_or_default(),
+                );
+            }
+        }
+        let episodes = |condition: &str, order: &str| -> Result<Vec<Episode>, HistoryError> {
+            let mut stmt = self
+                .conn
+                .prepare(&format!(
+                    "SELECT workspace, fingerprint, subject, kind, severity, first_seen, resolved_at
+                     FROM findings WHERE {condition} >= ?1 AND (?2 IS NULL OR workspace = ?2)
+                     ORDER BY {order} DESC, workspace, subject, fingerprint"
+                ))
+                .map_err(sql)?;
+            stmt.query_map(params![since, workspace], |row| {
+                Ok(Episode {
+                    workspace: row.get(0)?,
+                    fingerprint: row.get(1)?,
+                    subject: row.get(2)?,
+                    kind: row.get(3)?,
+                    severity: row.get(4)?,
+                    first_seen: row.get(5)?,
+                    resolved_at: row.get(6)?,
+                })
+            })
+            .map_err(sql)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(sql)
+        };
+        let began = episodes("first_seen", "first_seen")?;
+        let ended = episodes("resolved_at", "resolved_at")?;
+
         Ok(Metrics {
             runs: u64::try_from(runs).unwrap_or_default(),
             new_per_day: per_day.into_iter().collect(),
@@ -613,6 +688,9 @@ impl History {
             mttr_seconds,
             open,
             scores,
+            by_severity,
+            began,
+            ended,
         })
     }
 }

@@ -5,6 +5,8 @@
 //! `plumb_model::Value`'s redacting `Display`/`Serialize`, so a sensitive value cannot reach any
 //! output by accident.
 
+pub mod history;
+pub mod history_pages;
 pub mod inspect;
 pub mod markdown;
 pub mod plan_json;

@@ -423,7 +423,7 @@ fn value_cell(value: &Value) -> String {
 /// A code span holding `text` on one line. Backslashes do not escape inside a code span, so the
 /// fence is one backtick longer than the longest run in the text; in a table, `|` is escaped
 /// (GFM removes the backslash before splitting cells, inside code spans too).
-fn code(text: &str, in_table: bool) -> String {
+pub(crate) fn code(text: &str, in_table: bool) -> String {
     let mut text = text.replace("\r\n", " ").replace(['\n', '\r'], " ");
     if text.is_empty() {
         return String::new();
@@ -442,7 +442,7 @@ fn code(text: &str, in_table: bool) -> String {
 
 /// Plain text on one line with Markdown and HTML syntax escaped, so that a reason or an error
 /// message cannot open a tag, a link or a code span, or split a table cell.
-fn text_escape(text: &str) -> String {
+pub(crate) fn text_escape(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
@@ -472,7 +472,7 @@ fn text_escape(text: &str) -> String {
     out
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("{n} {one}")
     } else {

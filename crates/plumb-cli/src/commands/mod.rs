@@ -6,6 +6,7 @@ mod check_plan;
 mod inspect;
 mod progress;
 mod remediate;
+mod report;
 mod rules;
 mod scan;
 mod snapshot;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Adapters(args) => adapters::run(&args),
         Command::CheckPlan(args) => check_plan::run(&args),
         Command::Remediate(args) => remediate::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Snapshot(args) => snapshot::run(&args),
         Command::Completions(args) => {
             crate::output::write_stdout(|out| {

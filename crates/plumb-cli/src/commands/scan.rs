@@ -314,7 +314,7 @@ fn is_drift(finding: &plumb_model::Finding) -> bool {
 }
 
 /// The run's time: now, or `PLUMB_NOW` (unix seconds), so that tests can replay nights.
-fn now() -> Result<i64> {
+pub(super) fn now() -> Result<i64> {
     if let Ok(text) = std::env::var("PLUMB_NOW") {
         return text
             .parse()

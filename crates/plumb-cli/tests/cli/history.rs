@@ -128,6 +128,53 @@ fn three_nights_count_new_open_and_resolved_drift() {
     assert_eq!(third["summary"]["resolved"], 1);
     assert_eq!(third["resolved"][0]["kind"], "unmanaged");
     assert!(third["summary"]["drifted"].as_u64().unwrap() > 0);
+
+    // The nightly report over the three nights.
+    let at = (FIRST + 2 * NIGHT).to_string();
+    let report = |format: &str| {
+        let output = plumb_with_env(
+            &[
+                "report",
+                "--history",
+                &history,
+                "--since",
+                "2025-11-30",
+                "--format",
+                format,
+            ],
+            &[("PLUMB_NOW", at.as_str())],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let json: serde_json::Value = serde_json::from_str(&report("json")).unwrap();
+    assert_eq!(json["runs"].as_array().unwrap().len(), 3, "{json}");
+    assert_eq!(json["runs"][0]["by_severity"]["critical"], 1, "{json}");
+    assert_eq!(json["runs"][1]["by_severity"]["critical"], 0, "{json}");
+    assert_eq!(json["new"].as_array().unwrap().len(), 5, "{json}");
+    assert_eq!(json["resolved"].as_array().unwrap().len(), 2, "{json}");
+    assert_eq!(json["open"].as_array().unwrap().len(), 3, "{json}");
+    // The group was resolved after a day, the unmanaged instance after two.
+    assert_eq!(json["mttr_hours"], 36.0, "{json}");
+    assert_eq!(json["open"][0]["age_days"], 2.0, "{json}");
+
+    let html = report("html");
+    assert!(html.contains("<svg"), "{html}");
+    for attribute in ["src=\"http", "href=\"http"] {
+        assert!(!html.contains(attribute), "the page loads {attribute}…");
+    }
+    let markdown = report("markdown");
+    assert!(markdown.starts_with("## plumb"), "{markdown}");
+}
+
+#[test]
+fn a_report_needs_a_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none.db").display().to_string();
+    assert_clean_error(
+        &plumb_with_env(&["report", "--history", &missing], &[]),
+        "no history database",
+    );
 }
 
 #[test]

@@ -1,0 +1,94 @@
+//! `plumb report`: the nightly report, drift over time from the `--history` database.
+
+use anyhow::{Result, bail};
+use plumb_history::{Episode, History, format_time, parse_since};
+use plumb_report::history::{DriftItem, HistoryView, RunPoint, render_history_json};
+use plumb_report::history_pages::{render_history_html, render_history_markdown};
+
+use crate::cli::{HistoryFormat, ReportArgs};
+use crate::{exit, output};
+
+/// The severities a report counts (benign noise is not drift).
+const SEVERITIES: [&str; 4] = ["critical", "high", "medium", "low"];
+
+pub fn run(args: &ReportArgs) -> Result<u8> {
+    if !args.history.is_file() {
+        bail!(
+            "{}: no history database (plumb scan --history writes one)",
+            args.history.display()
+        );
+    }
+    let now = super::scan::now()?;
+    let since = parse_since(&args.since, now)?;
+    let history = History::open(&args.history)?;
+    let metrics = history.metrics(args.workspace.as_deref(), since)?;
+
+    let runs = metrics
+        .scores
+        .iter()
+        .map(|point| RunPoint {
+            time: format_time(point.time),
+            workspace: point.workspace.clone(),
+            score: point.score,
+            by_severity: SEVERITIES
+                .iter()
+                .map(|s| {
+                    let count = metrics
+                        .by_severity
+                        .get(&point.run_id)
+                        .and_then(|m| m.get(*s))
+                        .copied()
+                        .unwrap_or(0);
+                    ((*s).to_owned(), count)
+                })
+                .collect(),
+        })
+        .collect();
+    let item = |e: &Episode| DriftItem {
+        workspace: e.workspace.clone(),
+        subject: e.subject.clone(),
+        kind: e.kind.clone(),
+        severity: e.severity.clone(),
+        first_seen: format_time(e.first_seen),
+        resolved_at: e.resolved_at.map(format_time),
+        age_days: None,
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let view = HistoryView {
+        workspace: args.workspace.clone(),
+        since: format_time(since),
+        generated: format_time(now),
+        runs,
+        new_per_day: metrics
+            .new_per_day
+            .iter()
+            .map(|(day, counts)| (format_time(*day)[..10].to_owned(), counts.clone()))
+            .collect(),
+        mttr_hours: metrics.mttr_seconds.map(|s| s / 3600.0),
+        new: metrics.began.iter().map(item).collect(),
+        resolved: metrics.ended.iter().map(item).collect(),
+        open: metrics
+            .open
+            .iter()
+            .map(|o| DriftItem {
+                workspace: o.workspace.clone(),
+                subject: o.subject.clone(),
+                kind: o.kind.clone(),
+                severity: o.severity.clone(),
+                first_seen: format_time(o.first_seen),
+                resolved_at: None,
+                age_days: Some(o.age_seconds as f64 / 86_400.0),
+            })
+            .collect(),
+    };
+    let render = |out: &mut dyn std::io::Write| match args.format {
+        HistoryFormat::Html => render_history_html(&view, out),
+        HistoryFormat::Markdown => render_history_markdown(&view, out),
+        HistoryFormat::Json => render_history_json(&view, out),
+    };
+    match &args.output {
+        Some(path) => output::write_file(path, render)?,
+        None => output::write_stdout(render)?,
+    }
+    Ok(exit::OK)
+}
