@@ -654,13 +654,14 @@ impl History {
                 );
             }
         }
-        let episodes = |condition: &str, order: &str| -> Result<Vec<Episode>, HistoryError> {
+        // Episodes whose `column` (first_seen, resolved_at) falls in the window, newest first.
+        let episodes = |column: &str| -> Result<Vec<Episode>, HistoryError> {
             let mut stmt = self
                 .conn
                 .prepare(&format!(
                     "SELECT workspace, fingerprint, subject, kind, severity, first_seen, resolved_at
-                     FROM findings WHERE {condition} >= ?1 AND (?2 IS NULL OR workspace = ?2)
-                     ORDER BY {order} DESC, workspace, subject, fingerprint"
+                     FROM findings WHERE {column} >= ?1 AND (?2 IS NULL OR workspace = ?2)
+                     ORDER BY {column} DESC, workspace, subject, fingerprint"
                 ))
                 .map_err(sql)?;
             stmt.query_map(params![since, workspace], |row| {
@@ -678,8 +679,8 @@ impl History {
             .collect::<Result<Vec<_>, _>>()
             .map_err(sql)
         };
-        let began = episodes("first_seen", "first_seen")?;
-        let ended = episodes("resolved_at", "resolved_at")?;
+        let began = episodes("first_seen")?;
+        let ended = episodes("resolved_at")?;
 
         Ok(Metrics {
             runs: u64::try_from(runs).unwrap_or_default(),
