@@ -66,7 +66,6 @@ impl Intercept for CountAttempts {
 
 pub(crate) fn ec2_client(
     base: &SdkConfig,
-    _options: &AwsOptions,
     region: &str,
     stats: &Arc<Stats>,
 ) -> aws_sdk_ec2::Client {

@@ -18,7 +18,7 @@ mod ops;
 mod region;
 mod types;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -177,7 +177,7 @@ impl AwsAdapter {
         for region in &request.regions {
             let reader = Arc::new(
                 RegionReader::new(
-                    client::ec2_client(&self.base, &self.options, region, &stats),
+                    client::ec2_client(&self.base, region, &stats),
                     region.clone(),
                     account.clone(),
                     Arc::clone(&stats),
@@ -296,6 +296,3 @@ pub fn accounts_in<'a>(
     }
     accounts
 }
-
-/// Calls per operation, for reports and benchmarks.
-pub type CallCounts = BTreeMap<String, u64>;

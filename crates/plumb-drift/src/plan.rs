@@ -109,16 +109,19 @@ pub fn plan_drift(
 /// the drift (compared as the scan compares, so `tcp` and `6` are one protocol); and the
 /// resources deleted outside Terraform that the plan creates again. One line each, for the
 /// report's warnings.
-pub fn reverted_drift(plan: &Plan, findings: &[Finding], schemas: &ProviderSchemas) -> Vec<String> {
+pub fn reverted_drift<'p>(
+    plan: &'p Plan,
+    findings: &[Finding],
+    schemas: &ProviderSchemas,
+) -> Vec<String> {
     let mut lines = Vec::new();
     for finding in findings {
         let Some(address) = &finding.address else {
             continue;
         };
-        let planned = |list: &[plumb_model::PlannedChange]| {
+        let planned = |list: &'p [plumb_model::PlannedChange]| {
             list.iter()
                 .find(|c| &c.address == address && c.deposed.is_none())
-                .cloned()
         };
         let (Some(change), Some(drift)) = (
             planned(&plan.resource_changes),

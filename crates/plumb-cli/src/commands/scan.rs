@@ -227,13 +227,18 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         Some(path) => record_history(path, &workspace, &mut result, errors.is_empty())?,
         None => Vec::new(),
     };
-    let drifted = drift_objects(
-        &states,
-        &fetched.observations,
-        &result.findings,
-        &policy,
-        &schemas,
-    );
+    // Whole objects are copied and marked only when plan-json is written.
+    let drifted = if targets.iter().any(|t| t.format == ReportFormat::PlanJson) {
+        drift_objects(
+            &states,
+            &fetched.observations,
+            &result.findings,
+            &policy,
+            &schemas,
+        )
+    } else {
+        Vec::new()
+    };
     let drift = drifted.iter().map(DriftObject::entry).collect();
     report(
         &args.output,
@@ -337,16 +342,18 @@ fn remediate(
     policy: &plumb_drift::Policy,
     schemas: &plumb_schema::ProviderSchemas,
 ) -> Result<()> {
+    let by_id: std::collections::HashMap<(&str, &str, &str), &plumb_model::Observation> =
+        observations
+            .iter()
+            .map(|o| ((o.region.as_str(), o.r#type.as_str(), o.id.as_str()), o))
+            .collect();
     let live: BTreeMap<&str, plumb_model::Value> = result
         .findings
         .iter()
         .filter(|f| f.kind == plumb_model::Kind::Unmanaged)
         .filter_map(|f| {
-            let observation = observations.iter().find(|o| {
-                o.r#type == f.r#type
-                    && Some(o.id.as_str()) == f.id.as_deref()
-                    && f.region.as_deref() == Some(o.region.as_str())
-            })?;
+            let key = (f.region.as_deref()?, f.r#type.as_str(), f.id.as_deref()?);
+            let observation = by_id.get(&key)?;
             let mut attributes = observation.attributes.clone();
             plumb_drift::mark_sensitive_object(policy, schemas, &f.r#type, &mut attributes);
             Some((f.fingerprint.as_str(), attributes))
@@ -415,6 +422,22 @@ fn drift_objects<'a>(
     schemas: &plumb_schema::ProviderSchemas,
 ) -> Vec<DriftObject<'a>> {
     use plumb_drift::matching::match_key;
+    // Each side indexed once, as the engine matched them: not a search per finding.
+    let live: std::collections::HashMap<(&str, &str, String), &plumb_model::Observation> =
+        observations
+            .iter()
+            .map(|o| {
+                let key = match_key(&o.r#type, &o.id, &o.attributes);
+                ((o.region.as_str(), o.r#type.as_str(), key), o)
+            })
+            .collect();
+    let recorded: std::collections::HashMap<(&str, &plumb_model::Address), &plumb_model::Resource> =
+        states
+            .iter()
+            .flat_map(|s| s.managed().map(move |r| (s.workspace.as_str(), r)))
+            .filter(|(_, r)| r.deposed.is_none())
+            .map(|(workspace, r)| ((workspace, &r.address), r))
+            .collect();
     let mut objects = Vec::new();
     for finding in findings {
         let live_drift = finding.kind == plumb_model::Kind::Changed
@@ -425,12 +448,7 @@ fn drift_objects<'a>(
         let Some(address) = &finding.address else {
             continue;
         };
-        let Some(resource) = states
-            .iter()
-            .filter(|s| s.workspace == finding.workspace)
-            .flat_map(plumb_model::StateDoc::managed)
-            .find(|r| &r.address == address && r.deposed.is_none())
-        else {
+        let Some(&resource) = recorded.get(&(finding.workspace.as_str(), address)) else {
             continue;
         };
         let after = if finding.kind == plumb_model::Kind::Missing {
@@ -442,11 +460,11 @@ fn drift_objects<'a>(
                 resource.id().unwrap_or_default(),
                 &resource.attributes,
             );
-            let Some(observation) = observations.iter().find(|o| {
-                o.r#type == base
-                    && finding.region.as_deref() == Some(o.region.as_str())
-                    && match_key(&o.r#type, &o.id, &o.attributes) == key
-            }) else {
+            let Some(observation) = finding
+                .region
+                .as_deref()
+                .and_then(|region| live.get(&(region, base, key)))
+            else {
                 continue;
             };
             Some(observation.attributes.clone())
