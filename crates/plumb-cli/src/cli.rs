@@ -167,8 +167,15 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
     /// The policy file (default: `.plumb.hcl` in the --config directory, when there is one).
+    /// With several workspaces it applies to all of them, beside each one's own.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Scan this root module as workspace NAME, beside the others, against one live read:
+    /// NAME=DIR (its .tf files and the state beside them), NAME=DIR,state=FILE, or
+    /// NAME=STATE[,config=DIR]. Repeatable; instead of --config and --state. Without it, a
+    /// `workspaces` list in the policy file says the same.
+    #[arg(long = "workspace", value_name = "NAME=PATH")]
+    pub workspaces: Vec<String>,
     /// Exit 2 when a finding is at least this severe.
     #[arg(long, value_enum, default_value = "low", value_name = "SEVERITY")]
     pub fail_on: FailOn,

@@ -120,6 +120,36 @@ fn civil_date(days: i64) -> String {
 /// The scan policy: `--policy FILE`, else `.plumb.hcl` in the root module; and driftctl's
 /// `.driftignore` there as well, so that a driftctl user's ignores keep working.
 pub fn policy(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<plumb_drift::Policy> {
+    let beside = |name: &str| config_dir.map(|d| d.join(name)).filter(|p| p.is_file());
+    let files = [
+        explicit
+            .map(Path::to_path_buf)
+            .or_else(|| beside(".plumb.hcl")),
+        beside(".driftignore").filter(|p| explicit != Some(p.as_path())),
+    ];
+    policy_from(files.into_iter().flatten())
+}
+
+/// One workspace's policy in a scan over many: the run's file (`--policy`, or the one that
+/// lists the workspaces) applies to every workspace, and each root module's own `.plumb.hcl`
+/// and `.driftignore` to it alone.
+pub fn workspace_policy(
+    run_file: Option<&Path>,
+    config_dir: Option<&Path>,
+) -> Result<plumb_drift::Policy> {
+    let same_file = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    let beside = |name: &str| config_dir.map(|d| d.join(name)).filter(|p| p.is_file());
+    let own = [beside(".plumb.hcl"), beside(".driftignore")]
+        .into_iter()
+        .flatten()
+        .filter(|p| run_file.is_none_or(|run| !same_file(run, p)));
+    policy_from(run_file.map(Path::to_path_buf).into_iter().chain(own))
+}
+
+fn policy_from(files: impl Iterator<Item = PathBuf>) -> Result<plumb_drift::Policy> {
     let today = today();
     // Expiry compares dates as text: anything but a real `YYYY-MM-DD` would expire at random.
     if !plumb_drift::policy_file::is_date(&today) {
@@ -129,21 +159,167 @@ pub fn policy(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<plum
         today: Some(today),
         ..plumb_drift::Policy::default()
     };
-    let beside = |name: &str| config_dir.map(|d| d.join(name)).filter(|p| p.is_file());
-    let files = [
-        explicit
-            .map(Path::to_path_buf)
-            .or_else(|| beside(".plumb.hcl")),
-        beside(".driftignore").filter(|p| explicit != Some(p.as_path())),
-    ];
-    for file in files.into_iter().flatten() {
+    for file in files {
         policy.extend(plumb_drift::policy_file::load(&file)?);
     }
     Ok(policy)
 }
 
+/// A named input of a command that reads several: `NAME=PATH[,state=FILE][,config=DIR]`, as
+/// `--workspace` and a policy's `workspaces` take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedSource {
+    pub name: String,
+    /// The root module, when the source has code.
+    pub config: Option<PathBuf>,
+    /// Its states (files or directories), as `--state` takes them.
+    pub states: Vec<String>,
+}
+
+/// Reads a named source. PATH is a root module directory (its `.tf` files, and the local state
+/// beside them unless `state=` names one) or a state file or directory (`config=` then names
+/// its code). A bare PATH is named after its last component. Relative paths are taken from
+/// `base` when one is given (a policy file's directory).
+pub fn named_source(spec: &str, base: Option<&Path>) -> Result<NamedSource> {
+    let mut parts = spec.split(',');
+    let head = parts.next().unwrap_or_default().trim();
+    let (name, path) = match head.split_once('=') {
+        Some((name, path)) => (Some(name.trim()), path.trim()),
+        None => (None, head),
+    };
+    if path.is_empty() {
+        bail!("{spec}: expected NAME=PATH[,state=FILE][,config=DIR]");
+    }
+    let within = |p: &str| match base {
+        Some(base) if Path::new(p).is_relative() => base.join(p),
+        _ => PathBuf::from(p),
+    };
+    if path == "-" {
+        bail!("{spec}: standard input cannot be one of several sources; name a file");
+    }
+    let path = within(path);
+    let (mut state, mut config) = (Vec::new(), None);
+    for option in parts {
+        match option.split_once('=').map(|(k, v)| (k.trim(), v.trim())) {
+            Some(("state", file)) if !file.is_empty() => {
+                state.push(within(file).display().to_string());
+            }
+            Some(("config", dir)) if !dir.is_empty() => config = Some(within(dir)),
+            _ => bail!("{spec}: `{option}` is not state=FILE or config=DIR"),
+        }
+    }
+    if let Some(dir) = &config
+        && !dir.is_dir()
+    {
+        bail!("{spec}: config={}: not a directory", dir.display());
+    }
+    if path.is_dir() && has_tf_files(&path) {
+        if config.is_some() {
+            bail!(
+                "{spec}: {} holds .tf files already; config= is for a state file",
+                path.display()
+            );
+        }
+        config = Some(path.clone());
+        if state.is_empty() && has_state(&path) {
+            state.push(path.display().to_string());
+        }
+    } else if path.is_dir() && !has_state(&path) {
+        bail!(
+            "{spec}: {}: no .tf files, terraform.tfstate or terraform.tfstate.d here",
+            path.display()
+        );
+    } else if path.exists() {
+        if !state.is_empty() {
+            bail!("{spec}: state= is for a root module; the source is a state already");
+        }
+        state.push(path.display().to_string());
+    } else {
+        bail!("{spec}: {}: no such file or directory", path.display());
+    }
+    let name = match name {
+        Some("") => bail!("{spec}: the name before `=` is empty"),
+        Some(name) => name.to_owned(),
+        None => default_name(&path)
+            .with_context(|| format!("{spec}: cannot name it; write NAME={head}"))?,
+    };
+    Ok(NamedSource {
+        name,
+        config,
+        states: state,
+    })
+}
+
+/// A bare source's name: its directory's name, or its file's name without extensions.
+fn default_name(path: &Path) -> Option<String> {
+    let path = path.canonicalize().ok()?;
+    let name = if path.is_dir() {
+        path.file_name()?.to_string_lossy().into_owned()
+    } else {
+        let file = path.file_name()?.to_string_lossy().into_owned();
+        file.split('.').next().unwrap_or(&file).to_owned()
+    };
+    (!name.is_empty()).then_some(name)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{NamedSource, named_source};
+
+    #[test]
+    fn named_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let module = root.join("envs/prod");
+        std::fs::create_dir_all(&module).unwrap();
+        std::fs::write(module.join("main.tf"), "").unwrap();
+        std::fs::write(module.join("terraform.tfstate"), "{}").unwrap();
+        std::fs::write(root.join("dev.tfstate"), "{}").unwrap();
+        let text = |p: &std::path::Path| p.display().to_string();
+
+        assert_eq!(
+            named_source("prod=envs/prod", Some(root)).unwrap(),
+            NamedSource {
+                name: "prod".into(),
+                config: Some(module.clone()),
+                states: vec![text(&module)],
+            }
+        );
+        assert_eq!(
+            named_source("envs/prod,state=other.tfstate", Some(root)).unwrap(),
+            NamedSource {
+                name: "prod".into(),
+                config: Some(module.clone()),
+                states: vec![text(&root.join("other.tfstate"))],
+            }
+        );
+        assert_eq!(
+            named_source("dev.tfstate,config=envs/prod", Some(root)).unwrap(),
+            NamedSource {
+                name: "dev".into(),
+                config: Some(module.clone()),
+                states: vec![text(&root.join("dev.tfstate"))],
+            }
+        );
+        for (bad, says) in [
+            ("prod=", "expected NAME=PATH"),
+            ("=envs/prod", "the name before `=` is empty"),
+            ("x=envs/none", "no such file or directory"),
+            (
+                "x=envs",
+                "no .tf files, terraform.tfstate or terraform.tfstate.d here",
+            ),
+            ("x=envs/prod,region=eu", "is not state=FILE or config=DIR"),
+            ("x=dev.tfstate,state=y", "the source is a state already"),
+            ("x=dev.tfstate,config=nowhere", "not a directory"),
+            ("x=-", "standard input"),
+        ] {
+            let err = named_source(bad, Some(root)).unwrap_err().to_string();
+            assert!(err.starts_with(bad), "{err}");
+            assert!(err.contains(says), "{bad}: {err}");
+        }
+    }
+
     #[test]
     fn civil_dates() {
         assert_eq!(super::civil_date(0), "1970-01-01");

@@ -20,7 +20,10 @@ use crate::policy::Policy;
 use crate::region::resource_region;
 use crate::rules::{self, AttributeChange, ResourceEvent, Rule};
 use crate::separate::SeparatelyManaged;
-use crate::{ScanInput, ScanOutput, fingerprint, judgements, score};
+use crate::{
+    ScanInput, ScanOutput, Workspace, WorkspaceSummary, WorkspacesInput, WorkspacesOutput,
+    fingerprint, judgements, score,
+};
 
 /// Attributes never compared: they identify the object (matched already) or exist only in
 /// configuration.
@@ -168,7 +171,7 @@ pub(crate) fn shown(value: Option<Value>, sensitive: bool) -> Option<Value> {
 /// Everything the engine keeps across resources while it scans one input.
 struct Scan<'a> {
     input: &'a ScanInput<'a>,
-    separately_managed: SeparatelyManaged,
+    separately_managed: &'a SeparatelyManaged,
     findings: Vec<Finding>,
     suppressed: Vec<Suppressed>,
     ignored: Vec<Ignored>,
@@ -602,23 +605,63 @@ fn summarize_reason(diffs: &[AttributeDiff]) -> String {
     }
 }
 
-/// Runs the scan.
+/// Runs the scan of one workspace: its unmanaged objects are reported under it.
 pub fn run(input: &ScanInput<'_>) -> ScanOutput {
-    let mut scan = Scan {
-        input,
-        separately_managed: SeparatelyManaged::from_states(input.states),
-        findings: Vec::new(),
-        suppressed: Vec::new(),
-        ignored: Vec::new(),
-        unverified: BTreeMap::new(),
-        schemaless: BTreeSet::new(),
-        summary: Summary::default(),
+    let workspace = Workspace {
+        name: input.workspace,
+        states: input.states,
+        config: input.config,
+        policy: input.policy,
     };
+    run_workspaces(&WorkspacesInput {
+        workspaces: std::slice::from_ref(&workspace),
+        live: input.live,
+        schemas: input.schemas,
+        default_region: input.default_region,
+        unmanaged_workspace: input.workspace,
+        unmanaged_policy: input.policy,
+    })
+    .total
+}
 
+impl<'a> Scan<'a> {
+    fn new(input: &'a ScanInput<'a>, separately_managed: &'a SeparatelyManaged) -> Self {
+        Scan {
+            input,
+            separately_managed,
+            findings: Vec::new(),
+            suppressed: Vec::new(),
+            ignored: Vec::new(),
+            unverified: BTreeMap::new(),
+            schemaless: BTreeSet::new(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// Takes another workspace's records in; the counters add up.
+    fn absorb(&mut self, other: Scan<'_>) {
+        self.findings.extend(other.findings);
+        self.suppressed.extend(other.suppressed);
+        self.ignored.extend(other.ignored);
+        for (key, count) in other.unverified {
+            *self.unverified.entry(key).or_default() += count;
+        }
+        self.schemaless.extend(other.schemaless);
+        self.summary.add(&other.summary);
+    }
+}
+
+/// Runs the scan of many workspaces over one live read: each resource is compared within its
+/// own workspace (its code, its policy), and a live object that any workspace manages is not
+/// unmanaged.
+pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
+    let live = &input.live;
+    let separately_managed =
+        SeparatelyManaged::from_states(input.workspaces.iter().flat_map(|w| w.states));
     // Live objects by (region, base type, match key).
     let mut live_index: HashMap<(&str, &str, String), usize> =
-        HashMap::with_capacity(input.live.observations.len());
-    for (i, o) in input.live.observations.iter().enumerate() {
+        HashMap::with_capacity(live.observations.len());
+    for (i, o) in live.observations.iter().enumerate() {
         live_index.insert(
             (
                 o.region.as_str(),
@@ -628,36 +671,83 @@ pub fn run(input: &ScanInput<'_>) -> ScanOutput {
             i,
         );
     }
-    let mut matched = vec![false; input.live.observations.len()];
-    let failures: HashMap<&Scope, &str> = input
-        .live
-        .failed
-        .iter()
-        .map(|(s, e)| (s, e.as_str()))
-        .collect();
-    let mut missing_findings: Vec<usize> = Vec::new();
+    let mut matched = vec![false; live.observations.len()];
+    let failures: HashMap<&Scope, &str> =
+        live.failed.iter().map(|(s, e)| (s, e.as_str())).collect();
 
-    for state in input.states {
-        for resource in state.resources.iter().filter(|r| r.is_managed()) {
-            scan_resource(
-                &mut scan,
-                state,
-                resource,
-                &live_index,
-                &mut matched,
-                &failures,
-                &mut missing_findings,
-            );
+    let inputs: Vec<ScanInput<'_>> = input
+        .workspaces
+        .iter()
+        .map(|w| ScanInput {
+            workspace: w.name,
+            states: w.states,
+            config: w.config,
+            live: input.live,
+            schemas: input.schemas,
+            policy: w.policy,
+            default_region: input.default_region,
+        })
+        .collect();
+    let unmanaged_input = ScanInput {
+        workspace: input.unmanaged_workspace,
+        states: &[],
+        config: None,
+        live: input.live,
+        schemas: input.schemas,
+        policy: input.unmanaged_policy,
+        default_region: input.default_region,
+    };
+    let mut total = Scan::new(&unmanaged_input, &separately_managed);
+    let mut pending = Vec::new();
+    let mut missing_findings: Vec<usize> = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
+    let mut workspaces = Vec::with_capacity(inputs.len());
+    for workspace_input in &inputs {
+        let mut scan = Scan::new(workspace_input, &separately_managed);
+        let mut missing = Vec::new();
+        for state in workspace_input.states {
+            for resource in state.resources.iter().filter(|r| r.is_managed()) {
+                scan_resource(
+                    &mut scan,
+                    state,
+                    resource,
+                    &live_index,
+                    &mut matched,
+                    &failures,
+                    &mut missing,
+                );
+            }
         }
+        let workspace_pending = workspace_input
+            .config
+            .map(|config| pending_changes(workspace_input, config))
+            .unwrap_or_default();
+        let mut summary = scan.summary.clone();
+        count(
+            &mut summary,
+            &scan.findings,
+            scan.ignored.len(),
+            scan.suppressed.len(),
+            workspace_pending.len(),
+        );
+        workspaces.push(WorkspaceSummary {
+            workspace: workspace_input.workspace.to_owned(),
+            summary,
+        });
+        add_new(&mut warnings, expired_ignores(workspace_input.policy));
+        let offset = total.findings.len();
+        missing_findings.extend(missing.into_iter().map(|i| i + offset));
+        pending.extend(workspace_pending);
+        total.absorb(scan);
     }
 
     // Unmanaged: live objects of scanned scopes that no state matched.
     let mut unmanaged_findings = Vec::new();
     let mut enumerated = 0usize;
-    for (i, observation) in input.live.observations.iter().enumerate() {
+    for (i, observation) in live.observations.iter().enumerate() {
         if let Some(why) = not_unmanaged(observation) {
             if why == "elsewhere" && !matched[i] {
-                scan.summary.managed_elsewhere += 1;
+                total.summary.managed_elsewhere += 1;
             }
             continue;
         }
@@ -666,38 +756,37 @@ pub fn run(input: &ScanInput<'_>) -> ScanOutput {
             continue;
         }
         let subject = Subject {
-            workspace: input.workspace,
+            workspace: input.unmanaged_workspace,
             address: None,
             resource_type: &observation.r#type,
             id: Some(&observation.id),
             region: Some(&observation.region),
         };
-        if let Some(rule) =
-            input
-                .policy
-                .ignores_resource(None, &observation.r#type, Some(&observation.id))
-        {
+        if let Some(rule) = input.unmanaged_policy.ignores_resource(
+            None,
+            &observation.r#type,
+            Some(&observation.id),
+        ) {
             let (origin, reason) = (rule.origin.clone(), rule.reason.clone());
-            scan.ignore(&subject, None, &format!("policy ({origin})"), &reason);
+            total.ignore(&subject, None, &format!("policy ({origin})"), &reason);
             continue;
         }
-        let finding = unmanaged_finding(&mut scan, &subject, observation);
-        unmanaged_findings.push(scan.findings.len());
-        scan.findings.push(finding);
+        let finding = unmanaged_finding(&mut total, &subject, observation);
+        unmanaged_findings.push(total.findings.len());
+        total.findings.push(finding);
     }
+    add_new(&mut warnings, expired_ignores(input.unmanaged_policy));
     link_replacements(
-        &mut scan.findings,
+        &mut total.findings,
         &missing_findings,
         &unmanaged_findings,
         input,
     );
 
-    let pending = input
-        .config
-        .map(|config| pending_changes(input, config))
-        .unwrap_or_default();
-
-    finish(scan, pending, enumerated)
+    WorkspacesOutput {
+        total: finish(total, pending, enumerated, warnings),
+        workspaces,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1015,13 +1104,14 @@ fn link_replacements(
     findings: &mut [Finding],
     missing: &[usize],
     unmanaged: &[usize],
-    input: &ScanInput<'_>,
+    input: &WorkspacesInput<'_>,
 ) {
-    let state_attributes: HashMap<String, &Value> = input
-        .states
+    let state_attributes: HashMap<(&str, String), &Value> = input
+        .workspaces
         .iter()
-        .flat_map(|s| &s.resources)
-        .map(|r| (r.address.to_string(), &r.attributes))
+        .flat_map(|w| w.states)
+        .flat_map(|s| s.resources.iter().map(move |r| (s.workspace.as_str(), r)))
+        .map(|(workspace, r)| ((workspace, r.address.to_string()), &r.attributes))
         .collect();
     let live_attributes: HashMap<(&str, &str), &Value> = input
         .live
@@ -1033,7 +1123,11 @@ fn link_replacements(
         let Some(address) = findings[m].address.as_ref().map(ToString::to_string) else {
             continue;
         };
-        let Some(name) = state_attributes.get(&address).and_then(|a| name_tag(a)) else {
+        let workspace = findings[m].workspace.as_str();
+        let Some(name) = state_attributes
+            .get(&(workspace, address.clone()))
+            .and_then(|a| name_tag(a))
+        else {
             continue;
         };
         let base = base_type(&findings[m].r#type).to_owned();
@@ -1070,7 +1164,57 @@ fn link_replacements(
     }
 }
 
-fn finish(scan: Scan<'_>, pending: Vec<plumb_model::Pending>, enumerated: usize) -> ScanOutput {
+/// The counts that follow from the findings and the records beside them, and the score.
+fn count(
+    summary: &mut Summary,
+    findings: &[Finding],
+    ignored: usize,
+    suppressed: usize,
+    pending: usize,
+) {
+    summary.unmanaged = findings
+        .iter()
+        .filter(|f| f.kind == Kind::Unmanaged)
+        .count();
+    let mut by_severity = BySeverity::default();
+    for finding in findings {
+        if let Some(severity) = finding.severity {
+            by_severity.add(severity);
+        }
+    }
+    summary.by_severity = by_severity;
+    summary.ignored = ignored;
+    summary.suppressed = suppressed;
+    summary.pending = pending;
+    summary.score = score::score(summary);
+}
+
+fn expired_ignores(policy: &Policy) -> impl Iterator<Item = String> + '_ {
+    policy.expired().map(|i| {
+        format!(
+            "{}: the ignore expired on {} and no longer applies ({})",
+            i.origin,
+            i.expires.as_deref().unwrap_or_default(),
+            i.reason
+        )
+    })
+}
+
+/// Workspaces that share a policy file share its warnings: each is said once, in order.
+fn add_new(warnings: &mut Vec<String>, more: impl Iterator<Item = String>) {
+    for warning in more {
+        if !warnings.contains(&warning) {
+            warnings.push(warning);
+        }
+    }
+}
+
+fn finish(
+    scan: Scan<'_>,
+    pending: Vec<plumb_model::Pending>,
+    enumerated: usize,
+    mut warnings: Vec<String>,
+) -> ScanOutput {
     let Scan {
         input,
         mut findings,
@@ -1081,21 +1225,13 @@ fn finish(scan: Scan<'_>, pending: Vec<plumb_model::Pending>, enumerated: usize)
         mut summary,
         ..
     } = scan;
-    summary.unmanaged = findings
-        .iter()
-        .filter(|f| f.kind == Kind::Unmanaged)
-        .count();
-    let mut by_severity = BySeverity::default();
-    for finding in &findings {
-        if let Some(severity) = finding.severity {
-            by_severity.add(severity);
-        }
-    }
-    summary.by_severity = by_severity;
-    summary.ignored = ignored.len();
-    summary.suppressed = suppressed.len();
-    summary.pending = pending.len();
-    summary.score = score::score(&summary);
+    count(
+        &mut summary,
+        &findings,
+        ignored.len(),
+        suppressed.len(),
+        pending.len(),
+    );
     let matched_live = enumerated.saturating_sub(summary.unmanaged);
     summary.coverage = (input.live.enumerated && enumerated > 0).then(|| {
         #[allow(clippy::cast_precision_loss)]
@@ -1109,6 +1245,7 @@ fn finish(scan: Scan<'_>, pending: Vec<plumb_model::Pending>, enumerated: usize)
             .then_with(|| a.address.cmp(&b.address))
             .then_with(|| a.r#type.cmp(&b.r#type))
             .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| a.workspace.cmp(&b.workspace))
     });
     let unverified = unverified
         .into_iter()
@@ -1117,18 +1254,6 @@ fn finish(scan: Scan<'_>, pending: Vec<plumb_model::Pending>, enumerated: usize)
             path,
             reason,
             count,
-        })
-        .collect();
-    let mut warnings: Vec<String> = input
-        .policy
-        .expired()
-        .map(|i| {
-            format!(
-                "{}: the ignore expired on {} and no longer applies ({})",
-                i.origin,
-                i.expires.as_deref().unwrap_or_default(),
-                i.reason
-            )
         })
         .collect();
     if !schemaless.is_empty() {

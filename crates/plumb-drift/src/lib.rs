@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 
 use plumb_model::{
     Configuration, Finding, Ignored, Observation, Pending, Scope, StateDoc, Summary, Suppressed,
-    Unverified,
+    Unverified, WorkspaceSummary,
 };
 use plumb_schema::ProviderSchemas;
 
@@ -65,6 +65,35 @@ pub struct ScanInput<'a> {
     pub default_region: Option<&'a str>,
 }
 
+/// One workspace of a scan over many: its states, its code and its policy.
+#[derive(Clone, Copy, Debug)]
+pub struct Workspace<'a> {
+    pub name: &'a str,
+    pub states: &'a [StateDoc],
+    pub config: Option<&'a Configuration>,
+    pub policy: &'a Policy,
+}
+
+/// A scan of several workspaces (root modules) against one live read.
+#[derive(Clone, Copy, Debug)]
+pub struct WorkspacesInput<'a> {
+    pub workspaces: &'a [Workspace<'a>],
+    pub live: LiveView<'a>,
+    pub schemas: &'a ProviderSchemas,
+    pub default_region: Option<&'a str>,
+    /// An unmanaged object belongs to no one workspace: it is reported under this name...
+    pub unmanaged_workspace: &'a str,
+    /// ...and ignored when this policy ignores it.
+    pub unmanaged_policy: &'a Policy,
+}
+
+/// The whole scan, and each workspace's own counts (its unmanaged objects are the total's).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesOutput {
+    pub total: ScanOutput,
+    pub workspaces: Vec<WorkspaceSummary>,
+}
+
 /// What a scan found, in the shape of the JSON report contract.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScanOutput {
@@ -79,7 +108,6 @@ pub struct ScanOutput {
     pub warnings: Vec<String>,
 }
 
-/// Runs one scan.
 /// Marks every sensitive value in a resource's whole attribute object (see the design's
 /// Words): schema-sensitive attributes, the always-sensitive names, and what the policy names.
 /// For outputs that print whole objects (`plan-json`), where the scan's per-path checks do
@@ -101,6 +129,12 @@ pub fn mark_sensitive_object(
     policy.mark_sensitive(resource_type, attributes);
 }
 
+/// Runs one scan.
 pub fn scan(input: &ScanInput<'_>) -> ScanOutput {
     engine::run(input)
+}
+
+/// Runs one scan over many workspaces.
+pub fn scan_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
+    engine::run_workspaces(input)
 }

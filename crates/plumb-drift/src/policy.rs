@@ -62,6 +62,18 @@ pub struct Policy {
     pub sensitive: Vec<SensitiveRule>,
     /// Today's date (`YYYY-MM-DD`) for `expires`; the caller decides what "today" is.
     pub today: Option<String>,
+    /// The workspaces one scan covers (`workspaces = ["dev=envs/dev", ...]`), as written;
+    /// the command that reads inputs resolves them, relative to the file.
+    pub workspaces: Vec<WorkspaceEntry>,
+}
+
+/// One element of a policy's `workspaces` list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkspaceEntry {
+    /// `NAME=PATH[,state=FILE][,config=DIR]` or a bare `PATH`, as `--workspace` takes it.
+    pub spec: String,
+    /// Where it was written (`.plumb.hcl:3`), for messages.
+    pub origin: String,
 }
 
 /// `*` matches any run of characters, `?` one character; everything else literally.
@@ -114,6 +126,7 @@ impl Policy {
         self.overrides.extend(other.overrides);
         self.ignores.extend(other.ignores);
         self.sensitive.extend(other.sensitive);
+        self.workspaces.extend(other.workspaces);
     }
 
     /// True when the policy names the value at `path` of a `resource_type` sensitive: the path

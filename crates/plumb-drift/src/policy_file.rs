@@ -286,6 +286,42 @@ fn read_sensitive(mut f: Fields<'_>) -> Result<SensitiveRule, PolicyError> {
     })
 }
 
+/// `workspaces = ["dev=envs/dev", "envs/prod"]`: a list of literal strings, each one line's
+/// worth of `--workspace`.
+fn read_workspaces(
+    value: &Expression,
+    text: &str,
+    file: &str,
+    line: usize,
+) -> Result<Vec<crate::policy::WorkspaceEntry>, PolicyError> {
+    let Expression::Array(items) = value else {
+        return Err(invalid(
+            file,
+            line,
+            "`workspaces` must be a list of strings, e.g. [\"dev=envs/dev\", \"prod=envs/prod\"]",
+        ));
+    };
+    items
+        .iter()
+        .map(|item| {
+            let line = item.span().map_or(line, |s| line_of(text, s.start));
+            match item {
+                Expression::String(spec) if !spec.trim().is_empty() => {
+                    Ok(crate::policy::WorkspaceEntry {
+                        spec: spec.value().clone(),
+                        origin: format!("{file}:{line}"),
+                    })
+                }
+                _ => Err(invalid(
+                    file,
+                    line,
+                    "each of `workspaces` must be a non-empty literal string (NAME=DIR or DIR)",
+                )),
+            }
+        })
+        .collect()
+}
+
 /// Reads `.plumb.hcl`; `file` names it in errors and in each ignore's origin.
 pub fn parse_plumb_hcl(text: &str, file: &str) -> Result<Policy, PolicyError> {
     let body = hcl_edit::parser::parse_body(text).map_err(|e| {
@@ -299,8 +335,11 @@ pub fn parse_plumb_hcl(text: &str, file: &str) -> Result<Policy, PolicyError> {
     for structure in &body {
         let line = structure.span().map_or(1, |s| line_of(text, s.start));
         match structure {
-            // Reserved: the workspaces a multi-workspace scan covers.
-            Structure::Attribute(attr) if attr.key.as_str() == "workspaces" => {}
+            Structure::Attribute(attr) if attr.key.as_str() == "workspaces" => {
+                policy
+                    .workspaces
+                    .extend(read_workspaces(&attr.value, text, file, line)?);
+            }
             Structure::Attribute(attr) => {
                 return Err(invalid(
                     file,
@@ -723,6 +762,37 @@ sensitive {
         combined.extend(policy);
         assert_eq!(combined.sensitive.len(), 3);
         assert_eq!(combined.ignores.len(), 2);
+    }
+
+    #[test]
+    fn reads_the_workspaces_list() {
+        let text = "# one scan over every environment\nworkspaces = [\n  \"dev=envs/dev\",\n  \"envs/prod\",\n]\n";
+        let policy = parse_plumb_hcl(text, "ops/.plumb.hcl").unwrap();
+        assert_eq!(
+            policy.workspaces,
+            vec![
+                crate::policy::WorkspaceEntry {
+                    spec: "dev=envs/dev".into(),
+                    origin: "ops/.plumb.hcl:3".into(),
+                },
+                crate::policy::WorkspaceEntry {
+                    spec: "envs/prod".into(),
+                    origin: "ops/.plumb.hcl:4".into(),
+                },
+            ]
+        );
+        for (bad, line) in [
+            ("workspaces = \"envs/dev\"\n", 1),
+            ("\nworkspaces = [\n  \"dev\",\n  var.env,\n]\n", 4),
+            ("workspaces = [\"\"]\n", 1),
+        ] {
+            let err = parse_plumb_hcl(bad, ".plumb.hcl").unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!(".plumb.hcl:{line}: ")),
+                "{bad:?}: {err}"
+            );
+            assert!(err.contains("workspaces"), "{err}");
+        }
     }
 
     #[test]

@@ -68,9 +68,9 @@ pub struct SeparatelyManaged {
 }
 
 impl SeparatelyManaged {
-    pub fn from_states(states: &[StateDoc]) -> Self {
+    pub fn from_states<'a>(states: impl IntoIterator<Item = &'a StateDoc>) -> Self {
         let mut out = SeparatelyManaged::default();
-        for resource in states.iter().flat_map(StateDoc::managed) {
+        for resource in states.into_iter().flat_map(StateDoc::managed) {
             let a = &resource.attributes;
             match resource.address.r#type.as_str() {
                 "aws_security_group_rule" => {

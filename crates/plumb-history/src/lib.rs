@@ -376,8 +376,20 @@ impl History {
     /// run's time, open ones present again are kept, open ones of the workspace that the run
     /// lacks are resolved at the run's time.
     pub fn record(&mut self, run: &Run, findings: &[Observed]) -> Result<Recorded, HistoryError> {
-        serde_json::from_str::<serde_json::Value>(&run.summary_json)
-            .map_err(HistoryError::InvalidSummary)?;
+        let mut recorded = self.record_all(&[(run, findings)])?;
+        Ok(recorded.remove(0))
+    }
+
+    /// Records the runs of several workspaces scanned together, all or nothing, in one
+    /// transaction: a scan over many workspaces is one event.
+    pub fn record_all(
+        &mut self,
+        runs: &[(&Run, &[Observed])],
+    ) -> Result<Vec<Recorded>, HistoryError> {
+        for (run, _) in runs {
+            serde_json::from_str::<serde_json::Value>(&run.summary_json)
+                .map_err(HistoryError::InvalidSummary)?;
+        }
         let path = self.path.clone();
         let sql = |e| HistoryError::from_sqlite(&path, e);
         // IMMEDIATE takes the write lock up front, so two runs never interleave.
@@ -385,149 +397,12 @@ impl History {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql)?;
-
-        let previous_run: Option<i64> = tx
-            .query_row(
-                "SELECT max(id) FROM runs WHERE workspace = ?1",
-                [&run.workspace],
-                |row| row.get(0),
-            )
-            .map_err(sql)?;
-        tx.execute(
-            "INSERT INTO runs (time, workspace, score, plumb_version, summary)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                run.time,
-                run.workspace,
-                run.score,
-                run.plumb_version,
-                run.summary_json
-            ],
-        )
-        .map_err(sql)?;
-        let run_id = tx.last_insert_rowid();
-
-        let mut statuses = Vec::with_capacity(findings.len());
-        {
-            let mut find_open = tx
-                .prepare(
-                    "SELECT id, first_seen FROM findings
-                     WHERE workspace = ?1 AND fingerprint = ?2 AND resolved_at IS NULL",
-                )
-                .map_err(sql)?;
-            let mut update = tx
-                .prepare(
-                    "UPDATE findings SET subject = ?2, kind = ?3, severity = ?4, reason = ?5,
-                     last_seen = ?6, last_run = ?7 WHERE id = ?1",
-                )
-                .map_err(sql)?;
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO findings (workspace, fingerprint, subject, kind, severity, reason,
-                     first_seen, first_run, last_seen, last_run)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
-                )
-                .map_err(sql)?;
-            let mut seen = tx
-                .prepare(
-                    "INSERT INTO run_findings (run_id, finding_id, severity) VALUES (?1, ?2, ?3)",
-                )
-                .map_err(sql)?;
-            for finding in findings {
-                let open: Option<(i64, i64)> = find_open
-                    .query_row(params![run.workspace, finding.fingerprint], |row| {
-                        Ok((row.get(0)?, row.get(1)?))
-                    })
-                    .optional()
-                    .map_err(sql)?;
-                let (finding_id, first_seen, is_new) = if let Some((id, first_seen)) = open {
-                    update
-                        .execute(params![
-                            id,
-                            finding.subject,
-                            finding.kind,
-                            finding.severity,
-                            finding.reason,
-                            run.time,
-                            run_id
-                        ])
-                        .map_err(sql)?;
-                    (id, first_seen, false)
-                } else {
-                    insert
-                        .execute(params![
-                            run.workspace,
-                            finding.fingerprint,
-                            finding.subject,
-                            finding.kind,
-                            finding.severity,
-                            finding.reason,
-                            run.time,
-                            run_id
-                        ])
-                        .map_err(sql)?;
-                    (tx.last_insert_rowid(), run.time, true)
-                };
-                seen.execute(params![run_id, finding_id, finding.severity])
-                    .map_err(|e| {
-                        if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) {
-                            HistoryError::DuplicateFingerprint {
-                                fingerprint: finding.fingerprint.clone(),
-                            }
-                        } else {
-                            sql(e)
-                        }
-                    })?;
-                statuses.push(Status {
-                    fingerprint: finding.fingerprint.clone(),
-                    first_seen,
-                    is_new,
-                });
-            }
+        let mut recorded = Vec::with_capacity(runs.len());
+        for (run, findings) in runs {
+            recorded.push(record_run(&tx, &path, run, findings)?);
         }
-
-        let resolved = {
-            let mut gone = tx
-                .prepare(
-                    "UPDATE findings SET resolved_at = ?3, resolved_run = ?2
-                     WHERE workspace = ?1 AND resolved_at IS NULL AND last_run <> ?2
-                     RETURNING fingerprint, subject, kind, severity, first_seen",
-                )
-                .map_err(sql)?;
-            let mut resolved = gone
-                .query_map(params![run.workspace, run_id, run.time], |row| {
-                    Ok(Resolved {
-                        fingerprint: row.get(0)?,
-                        workspace: run.workspace.clone(),
-                        subject: row.get(1)?,
-                        kind: row.get(2)?,
-                        severity: row.get(3)?,
-                        first_seen: row.get(4)?,
-                        resolved_at: run.time,
-                    })
-                })
-                .map_err(sql)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(sql)?;
-            // RETURNING gives no order.
-            resolved.sort_by(|a, b| {
-                (a.first_seen, &a.subject, &a.kind, &a.fingerprint).cmp(&(
-                    b.first_seen,
-                    &b.subject,
-                    &b.kind,
-                    &b.fingerprint,
-                ))
-            });
-            resolved
-        };
-
         tx.commit().map_err(sql)?;
-        Ok(Recorded {
-            run_id,
-            previous_run,
-            findings: statuses,
-            resolved,
-        })
+        Ok(recorded)
     }
 
     /// Trends of `workspace` (`None`: every workspace) since `since` (unix seconds).
@@ -694,4 +569,153 @@ impl History {
             ended,
         })
     }
+}
+
+/// One run's rows, within the caller's transaction.
+fn record_run(
+    tx: &rusqlite::Transaction<'_>,
+    path: &Path,
+    run: &Run,
+    findings: &[Observed],
+) -> Result<Recorded, HistoryError> {
+    let sql = |e| HistoryError::from_sqlite(path, e);
+    let previous_run: Option<i64> = tx
+        .query_row(
+            "SELECT max(id) FROM runs WHERE workspace = ?1",
+            [&run.workspace],
+            |row| row.get(0),
+        )
+        .map_err(sql)?;
+    tx.execute(
+        "INSERT INTO runs (time, workspace, score, plumb_version, summary)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            run.time,
+            run.workspace,
+            run.score,
+            run.plumb_version,
+            run.summary_json
+        ],
+    )
+    .map_err(sql)?;
+    let run_id = tx.last_insert_rowid();
+
+    let mut statuses = Vec::with_capacity(findings.len());
+    {
+        let mut find_open = tx
+            .prepare(
+                "SELECT id, first_seen FROM findings
+                     WHERE workspace = ?1 AND fingerprint = ?2 AND resolved_at IS NULL",
+            )
+            .map_err(sql)?;
+        let mut update = tx
+            .prepare(
+                "UPDATE findings SET subject = ?2, kind = ?3, severity = ?4, reason = ?5,
+                     last_seen = ?6, last_run = ?7 WHERE id = ?1",
+            )
+            .map_err(sql)?;
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO findings (workspace, fingerprint, subject, kind, severity, reason,
+                     first_seen, first_run, last_seen, last_run)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
+            )
+            .map_err(sql)?;
+        let mut seen = tx
+            .prepare("INSERT INTO run_findings (run_id, finding_id, severity) VALUES (?1, ?2, ?3)")
+            .map_err(sql)?;
+        for finding in findings {
+            let open: Option<(i64, i64)> = find_open
+                .query_row(params![run.workspace, finding.fingerprint], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .optional()
+                .map_err(sql)?;
+            let (finding_id, first_seen, is_new) = if let Some((id, first_seen)) = open {
+                update
+                    .execute(params![
+                        id,
+                        finding.subject,
+                        finding.kind,
+                        finding.severity,
+                        finding.reason,
+                        run.time,
+                        run_id
+                    ])
+                    .map_err(sql)?;
+                (id, first_seen, false)
+            } else {
+                insert
+                    .execute(params![
+                        run.workspace,
+                        finding.fingerprint,
+                        finding.subject,
+                        finding.kind,
+                        finding.severity,
+                        finding.reason,
+                        run.time,
+                        run_id
+                    ])
+                    .map_err(sql)?;
+                (tx.last_insert_rowid(), run.time, true)
+            };
+            seen.execute(params![run_id, finding_id, finding.severity])
+                .map_err(|e| {
+                    if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) {
+                        HistoryError::DuplicateFingerprint {
+                            fingerprint: finding.fingerprint.clone(),
+                        }
+                    } else {
+                        sql(e)
+                    }
+                })?;
+            statuses.push(Status {
+                fingerprint: finding.fingerprint.clone(),
+                first_seen,
+                is_new,
+            });
+        }
+    }
+
+    let resolved = {
+        let mut gone = tx
+            .prepare(
+                "UPDATE findings SET resolved_at = ?3, resolved_run = ?2
+                     WHERE workspace = ?1 AND resolved_at IS NULL AND last_run <> ?2
+                     RETURNING fingerprint, subject, kind, severity, first_seen",
+            )
+            .map_err(sql)?;
+        let mut resolved = gone
+            .query_map(params![run.workspace, run_id, run.time], |row| {
+                Ok(Resolved {
+                    fingerprint: row.get(0)?,
+                    workspace: run.workspace.clone(),
+                    subject: row.get(1)?,
+                    kind: row.get(2)?,
+                    severity: row.get(3)?,
+                    first_seen: row.get(4)?,
+                    resolved_at: run.time,
+                })
+            })
+            .map_err(sql)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(sql)?;
+        // RETURNING gives no order.
+        resolved.sort_by(|a, b| {
+            (a.first_seen, &a.subject, &a.kind, &a.fingerprint).cmp(&(
+                b.first_seen,
+                &b.subject,
+                &b.kind,
+                &b.fingerprint,
+            ))
+        });
+        resolved
+    };
+
+    Ok(Recorded {
+        run_id,
+        previous_run,
+        findings: statuses,
+        resolved,
+    })
 }

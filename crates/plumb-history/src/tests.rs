@@ -289,6 +289,32 @@ fn a_failed_run_leaves_the_database_as_it_was() {
 }
 
 #[test]
+fn workspaces_scanned_together_are_recorded_together() {
+    let (_dir, path) = temp_db();
+    let mut history = History::open(&path).unwrap();
+    let (dev, prod) = (run(T1, "dev", 70), run(T1, "prod", 90));
+    let recorded = history
+        .record_all(&[(&dev, &[a(), b()][..]), (&prod, &[a()][..])])
+        .unwrap();
+    assert_eq!(
+        recorded[0].findings,
+        [status("A", T1, true), status("B", T1, true)]
+    );
+    assert_eq!(recorded[1].findings, [status("A", T1, true)]);
+    assert_eq!(count(&path, "runs"), 2);
+
+    // The second workspace's run fails: the first one's, already written in the same
+    // transaction, goes with it.
+    let (dev, prod) = (run(T2, "dev", 80), run(T2, "prod", 80));
+    let err = history
+        .record_all(&[(&dev, &[b()][..]), (&prod, &[c(), c()][..])])
+        .unwrap_err();
+    assert!(matches!(err, HistoryError::DuplicateFingerprint { .. }));
+    assert_eq!(count(&path, "runs"), 2);
+    assert_eq!(history.metrics(Some("dev"), 0).unwrap().resolved, 0);
+}
+
+#[test]
 fn a_summary_that_is_not_json_records_nothing() {
     let (_dir, path) = temp_db();
     let mut history = History::open(&path).unwrap();

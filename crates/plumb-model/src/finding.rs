@@ -246,3 +246,25 @@ pub struct Summary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<usize>,
 }
+
+impl Summary {
+    /// Adds another part of the same scan's resource counts in. Counts derived from findings
+    /// (severities, score, coverage) are the caller's to compute over the whole.
+    pub fn add(&mut self, other: &Summary) {
+        self.managed += other.managed;
+        self.in_sync += other.in_sync;
+        self.drifted += other.drifted;
+        self.missing += other.missing;
+        self.managed_elsewhere += other.managed_elsewhere;
+        self.not_checked += other.not_checked;
+        self.tainted += other.tainted;
+        self.deposed += other.deposed;
+    }
+}
+
+/// One workspace's part of a scan over many: the report's `workspaces[]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct WorkspaceSummary {
+    pub workspace: String,
+    pub summary: Summary,
+}

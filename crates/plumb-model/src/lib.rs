@@ -19,7 +19,7 @@ pub use config::{
 };
 pub use finding::{
     AttributeDiff, Finding, FindingStatus, Ignored, Pending, PendingAction, Remediation,
-    ResolvedFinding, Summary, Suppressed, Unverified,
+    ResolvedFinding, Summary, Suppressed, Unverified, WorkspaceSummary,
 };
 pub use observation::{Observation, Scope};
 pub use path::{AttrPath, Segment};

@@ -119,17 +119,42 @@ fn head(report: &ScanReport<'_>, marker: &str) -> String {
     let _ = writeln!(text, "## plumb: {verdict}");
     text.push('\n');
 
-    text.push_str(
-        "| managed | in sync | drifted | missing | unmanaged | not checked | ignored \
-         | suppressed as noise | score | coverage |\n",
+    // One row per workspace and their total, when several share the report.
+    let (first_head, first_rule) = if report.many_workspaces() {
+        ("| workspace ", "| :--- ")
+    } else {
+        ("", "")
+    };
+    let _ = writeln!(
+        text,
+        "{first_head}| managed | in sync | drifted | missing | unmanaged | not checked | ignored \
+         | suppressed as noise | score | coverage |"
     );
-    text.push_str("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    let _ = writeln!(
+        text,
+        "{first_rule}| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for workspace in report.workspaces {
+        let name = format!("| {} ", code(&workspace.workspace, false));
+        summary_row(&mut text, &name, &workspace.summary);
+    }
+    let total = if report.many_workspaces() {
+        "| **total** "
+    } else {
+        ""
+    };
+    summary_row(&mut text, total, s);
+    text.push('\n');
+    text
+}
+
+fn summary_row(text: &mut String, first_cell: &str, s: &plumb_model::Summary) {
     let coverage = s
         .coverage
         .map_or_else(|| "n/a".to_owned(), |c| format!("{:.0}%", c * 100.0));
     let _ = writeln!(
         text,
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {}/100 | {coverage} |",
+        "{first_cell}| {} | {} | {} | {} | {} | {} | {} | {} | {}/100 | {coverage} |",
         s.managed,
         s.in_sync,
         s.drifted,
@@ -140,12 +165,17 @@ fn head(report: &ScanReport<'_>, marker: &str) -> String {
         s.suppressed,
         s.score,
     );
-    text.push('\n');
-    text
 }
 
 /// The workspaces the report speaks of, for the title.
 fn workspaces<'a>(report: &ScanReport<'a>) -> Vec<&'a str> {
+    if report.many_workspaces() {
+        return report
+            .workspaces
+            .iter()
+            .map(|w| w.workspace.as_str())
+            .collect();
+    }
     let set: BTreeSet<&str> = report
         .findings
         .iter()
@@ -183,7 +213,7 @@ fn groups(report: &ScanReport<'_>) -> Vec<Group> {
             .findings
             .iter()
             .filter(|f| f.kind != Kind::NotChecked && f.severity == Some(severity))
-            .map(finding_block)
+            .map(|f| finding_block(f, report.many_workspaces()))
             .collect();
         let (open, close) = if severity >= Severity::High {
             (String::new(), String::new())
@@ -284,7 +314,7 @@ fn groups(report: &ScanReport<'_>) -> Vec<Group> {
 }
 
 /// One finding: a heading, its reason, rules and source, and its attribute differences.
-fn finding_block(finding: &Finding) -> String {
+fn finding_block(finding: &Finding, many_workspaces: bool) -> String {
     let mut text = String::new();
     let severity = finding.severity.map_or("not checked", Severity::as_str);
     let _ = writeln!(
@@ -298,6 +328,9 @@ fn finding_block(finding: &Finding) -> String {
     text.push('\n');
 
     let mut meta = Vec::new();
+    if many_workspaces {
+        meta.push(format!("workspace {}", code(&finding.workspace, false)));
+    }
     if !finding.rules.is_empty() {
         let rules: Vec<String> = finding.rules.iter().map(|r| code(r, false)).collect();
         meta.push(format!("rules {}", rules.join(", ")));
@@ -933,6 +966,7 @@ mod tests {
         pending: Vec<Pending>,
         errors: Vec<ReadError>,
         warnings: Vec<String>,
+        workspaces: Vec<plumb_model::WorkspaceSummary>,
     }
 
     impl Fixture {
@@ -969,6 +1003,7 @@ mod tests {
                         .to_owned(),
                 }],
                 warnings: vec!["policy ignore `tags[\"Temp\"]` expired on 2024-01-01".to_owned()],
+                workspaces: Vec::new(),
             }
         }
 
@@ -986,6 +1021,7 @@ mod tests {
                 pending: Vec::new(),
                 errors: Vec::new(),
                 warnings: Vec::new(),
+                workspaces: Vec::new(),
             }
         }
 
@@ -1002,6 +1038,7 @@ mod tests {
                 warnings: &self.warnings,
                 stats: None,
                 resolved: &[],
+                workspaces: &self.workspaces,
             }
         }
     }

@@ -912,6 +912,7 @@ mod tests {
             warnings,
             stats: None,
             resolved: &[],
+            workspaces: &[],
         };
         let mut out = Vec::new();
         render_sarif(&report, RULES, &mut out).unwrap();

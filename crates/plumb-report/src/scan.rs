@@ -37,6 +37,15 @@ pub struct ScanReport<'a> {
     pub stats: Option<&'a serde_json::Value>,
     /// With history: what the workspace's previous run had and this one no longer has.
     pub resolved: &'a [plumb_model::ResolvedFinding],
+    /// A scan of several workspaces: each one's counts (the summary is their total).
+    pub workspaces: &'a [plumb_model::WorkspaceSummary],
+}
+
+impl ScanReport<'_> {
+    /// True when findings of several workspaces share the report, so each must say whose it is.
+    pub fn many_workspaces(&self) -> bool {
+        !self.workspaces.is_empty()
+    }
 }
 
 #[derive(Serialize)]
@@ -74,6 +83,8 @@ struct ReportJson<'a> {
     format_version: &'static str,
     plumb_version: &'static str,
     summary: &'a Summary,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    workspaces: &'a [plumb_model::WorkspaceSummary],
     findings: Vec<FindingJson<'a>>,
     pending: &'a [plumb_model::Pending],
     unverified: &'a [plumb_model::Unverified],
@@ -94,6 +105,7 @@ pub fn render_json(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<(
         format_version: REPORT_FORMAT_VERSION,
         plumb_version: PLUMB_VERSION,
         summary: report.summary,
+        workspaces: report.workspaces,
         findings: report
             .findings
             .iter()
@@ -213,6 +225,17 @@ pub fn render_table(
     options: TableOptions,
 ) -> io::Result<()> {
     let s = report.summary;
+    for workspace in report.workspaces {
+        writeln!(
+            out,
+            "workspace {}: {}",
+            workspace.workspace,
+            summary_line(&workspace.summary)
+        )?;
+    }
+    if report.many_workspaces() {
+        write!(out, "total: ")?;
+    }
     writeln!(out, "{}", summary_line(s))?;
     let b = &s.by_severity;
     writeln!(
@@ -242,13 +265,20 @@ pub fn render_table(
             "STATE → LIVE",
             "WHY",
         ]);
+        let name = |finding: &Finding| {
+            if report.many_workspaces() {
+                format!("{}: {}", finding.workspace, subject(finding))
+            } else {
+                subject(finding)
+            }
+        };
         for finding in shown {
             let severity = finding.severity.map(Severity::as_str).unwrap_or_default();
             let sev_cell = options.colored(severity, severity_color(finding.severity));
             if finding.attributes.is_empty() {
                 table.add_row(vec![
                     sev_cell,
-                    Cell::new(subject(finding)),
+                    Cell::new(name(finding)),
                     Cell::new(finding.kind.as_str()),
                     Cell::new(""),
                     Cell::new(""),
@@ -264,11 +294,7 @@ pub fn render_table(
                     } else {
                         options.colored(diff.severity.as_str(), severity_color(Some(diff.severity)))
                     },
-                    Cell::new(if first {
-                        subject(finding)
-                    } else {
-                        String::new()
-                    }),
+                    Cell::new(if first { name(finding) } else { String::new() }),
                     Cell::new(if first { finding.kind.as_str() } else { "" }),
                     Cell::new(diff.path.to_string()),
                     Cell::new(attribute_change(diff)),

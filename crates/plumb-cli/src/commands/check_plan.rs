@@ -122,6 +122,8 @@ pub fn run(args: &CheckPlanArgs) -> Result<u8> {
             stats: None,
             drift,
             resolved: &[],
+            workspaces: &[],
+            marker: &states[0].workspace,
         },
         args.fail_on,
         false,

@@ -1,6 +1,7 @@
 //! `plumb scan`: code, state and live compared; drift reported with an exit code CI can use.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Result, anyhow, bail};
@@ -19,10 +20,10 @@ use crate::{exit, inputs, output};
 /// there, every resource would look missing.
 fn check_account(
     aws: &plumb_aws::AwsAdapter,
-    states: &[plumb_model::StateDoc],
+    states: &[&plumb_model::StateDoc],
     region: &str,
 ) -> Result<()> {
-    let expected = plumb_aws::accounts_in(states.iter().flat_map(plumb_model::StateDoc::managed));
+    let expected = plumb_aws::accounts_in(states.iter().flat_map(|s| s.managed()));
     if expected.is_empty() {
         return Ok(());
     }
@@ -40,12 +41,165 @@ fn check_account(
 /// `scan` found drift at or above `--fail-on`.
 const DRIFT_FOUND: u8 = 2;
 
+/// The name unmanaged objects go under when several workspaces are scanned together: they
+/// belong to none of them.
+pub const NO_WORKSPACE: &str = "*";
+
+/// One workspace's inputs, read.
+struct WorkspaceRead {
+    /// The name findings, history and report sections use (the state's own workspace in a
+    /// one-workspace scan).
+    name: String,
+    states: Vec<plumb_model::StateDoc>,
+    config: Option<plumb_model::Configuration>,
+    policy: plumb_drift::Policy,
+}
+
+/// The workspaces to scan together: `--workspace` flags, else the `workspaces` list of the
+/// policy file a single scan would read; `None` for a scan of one root module.
+fn workspace_sources(
+    args: &ScanArgs,
+) -> Result<Option<(Vec<inputs::NamedSource>, Option<PathBuf>)>> {
+    let run_file = args.policy.clone().or_else(|| {
+        let dir = args.inputs.config.as_deref().unwrap_or(Path::new("."));
+        Some(dir.join(".plumb.hcl")).filter(|p| p.is_file())
+    });
+    let sources = if args.workspaces.is_empty() {
+        let Some(file) = &run_file else {
+            return Ok(None);
+        };
+        let listed = plumb_drift::policy_file::load(file)?.workspaces;
+        if listed.is_empty() {
+            return Ok(None);
+        }
+        let base = file.parent().unwrap_or(Path::new("."));
+        listed
+            .iter()
+            .map(|entry| {
+                inputs::named_source(&entry.spec, Some(base))
+                    .map_err(|e| anyhow!("{}: workspaces: {e}", entry.origin))
+            })
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        args.workspaces
+            .iter()
+            .map(|spec| inputs::named_source(spec, None).map_err(|e| anyhow!("--workspace {e}")))
+            .collect::<Result<Vec<_>>>()?
+    };
+    let named_one = !args.inputs.state.is_empty()
+        || (args.inputs.config.is_some() && !args.workspaces.is_empty());
+    if named_one {
+        bail!(
+            "--config and --state name one root module; with several workspaces give each as --workspace NAME=DIR[,state=FILE]"
+        );
+    }
+    let mut names = BTreeSet::new();
+    for source in &sources {
+        if source.name == NO_WORKSPACE {
+            bail!(
+                "a workspace cannot be named {NO_WORKSPACE}: that name is for objects no workspace manages"
+            );
+        }
+        if !names.insert(source.name.as_str()) {
+            bail!(
+                "two workspaces are named {}: give each a name of its own (NAME=PATH)",
+                source.name
+            );
+        }
+    }
+    Ok(Some((sources, run_file)))
+}
+
+/// Reads one root module's inputs: the scan as it always was.
+fn read_one(args: &ScanArgs, schemas: &plumb_schema::ProviderSchemas) -> Result<WorkspaceRead> {
+    let (config_dir, state_paths) = inputs::resolve(&args.inputs)?;
+    let states = inputs::states(&state_paths, schemas)?;
+    let config = config_dir
+        .as_ref()
+        .map(|dir| inputs::config(dir, &args.inputs))
+        .transpose()?;
+    let policy = inputs::policy(args.policy.as_deref(), config_dir.as_deref())?;
+    let name = match states.first() {
+        Some(first) if states.iter().all(|s| s.workspace == first.workspace) => {
+            first.workspace.clone()
+        }
+        _ => "default".to_owned(),
+    };
+    Ok(WorkspaceRead {
+        name,
+        states,
+        config,
+        policy,
+    })
+}
+
+/// Reads many workspaces' inputs at once. A source whose directory holds several Terraform
+/// CLI workspaces (`terraform.tfstate.d`) becomes one workspace each, `NAME/WORKSPACE`, with
+/// the same code.
+fn read_many(
+    args: &ScanArgs,
+    sources: &[inputs::NamedSource],
+    run_file: Option<&Path>,
+    schemas: &plumb_schema::ProviderSchemas,
+) -> Result<Vec<WorkspaceRead>> {
+    use rayon::prelude::*;
+    let read: Vec<Result<Vec<WorkspaceRead>>> = sources
+        .par_iter()
+        .map(|source| {
+            let mut no_stdin = std::io::empty();
+            let mut states = plumb_state::load_states(&source.states, schemas, &mut no_stdin)?;
+            let config = source
+                .config
+                .as_ref()
+                .map(|dir| inputs::config(dir, &args.inputs))
+                .transpose()?;
+            let policy = inputs::workspace_policy(run_file, source.config.as_deref())?;
+            let mut by_workspace: BTreeMap<String, Vec<plumb_model::StateDoc>> = BTreeMap::new();
+            for state in states.drain(..) {
+                by_workspace
+                    .entry(state.workspace.clone())
+                    .or_default()
+                    .push(state);
+            }
+            let single = by_workspace.len() <= 1;
+            if by_workspace.is_empty() {
+                by_workspace.insert(String::new(), Vec::new());
+            }
+            Ok(by_workspace
+                .into_iter()
+                .map(|(cli_workspace, mut states)| {
+                    let name = if single {
+                        source.name.clone()
+                    } else {
+                        format!("{}/{cli_workspace}", source.name)
+                    };
+                    for state in &mut states {
+                        state.workspace.clone_from(&name);
+                    }
+                    WorkspaceRead {
+                        name,
+                        states,
+                        config: config.clone(),
+                        policy: policy.clone(),
+                    }
+                })
+                .collect())
+        })
+        .collect();
+    let mut workspaces = Vec::new();
+    for result in read {
+        workspaces.extend(result?);
+    }
+    Ok(workspaces)
+}
+
 pub fn run(args: &ScanArgs) -> Result<u8> {
     let started = Instant::now();
     let targets = output::report_targets(&args.output)?;
-    let (config_dir, state_paths) = inputs::resolve(&args.inputs)?;
     let schemas = inputs::schemas(&args.inputs)?;
-    let (mut states, mut config, policy, snapshot) = std::thread::scope(|scope| -> Result<_> {
+    let sources = workspace_sources(args)?;
+    let many = sources.is_some();
+    let (mut workspaces, snapshot) = std::thread::scope(|scope| -> Result<_> {
         // The snapshot is read beside the state: each begins with a pass over its bytes that
         // only one core can do. Errors are still reported in the order the inputs are named.
         let snapshot = scope.spawn(|| {
@@ -54,16 +208,14 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
                 .map(SnapshotAdapter::open)
                 .transpose()
         });
-        let states = inputs::states(&state_paths, &schemas)?;
-        let config = config_dir
-            .as_ref()
-            .map(|dir| inputs::config(dir, &args.inputs))
-            .transpose()?;
-        let policy = inputs::policy(args.policy.as_deref(), config_dir.as_deref())?;
+        let workspaces = match &sources {
+            Some((sources, run_file)) => read_many(args, sources, run_file.as_deref(), &schemas)?,
+            None => vec![read_one(args, &schemas)?],
+        };
         let snapshot = snapshot
             .join()
             .map_err(|_| anyhow!("the snapshot reader failed"))??;
-        Ok((states, config, policy, snapshot))
+        Ok((workspaces, snapshot))
     })?;
     let plugins = super::adapters::external(&args.plugins)?;
     if args.offline && snapshot.is_none() && plugins.is_empty() {
@@ -94,8 +246,9 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     }
 
     // Every managed type in the states, and every type the adapters can list (for unmanaged).
-    let mut types: BTreeSet<String> = states
+    let mut types: BTreeSet<String> = workspaces
         .iter()
+        .flat_map(|w| &w.states)
         .flat_map(plumb_model::StateDoc::managed)
         .map(|r| base_type(&r.address.r#type).to_owned())
         .collect();
@@ -103,42 +256,34 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     if !args.types.is_empty() {
         types = args.types.iter().cloned().collect();
     }
+    // One read serves every workspace: the union of their regions and ids.
     let mut regions: BTreeSet<String> = args.region.iter().cloned().collect();
-    for state in &states {
-        for resource in state.managed() {
-            if let Some(region) = resource_region(resource, config.as_ref(), None) {
-                regions.insert(region.to_owned());
-            }
-        }
-    }
-    if let Some(config) = &config {
-        regions.extend(
-            config
-                .providers
-                .iter()
-                .filter_map(|p| p.region())
-                .map(str::to_owned),
-        );
-    }
-    if let Some(aws) = &aws {
-        if regions.is_empty() {
-            regions.extend(super::aws::default_regions(aws)?);
-        }
-        if !args.any_account {
-            let first = regions.iter().next().map_or("us-east-1", String::as_str);
-            check_account(aws, &states, first)?;
-        }
-    }
-    // The state's objects by scope: what a managed-only read narrows to, and which objects
-    // are worth a per-resource read of the attributes EC2 lists only one at a time.
     let mut ids: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
     let mut details: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
-    for state in &states {
-        for resource in state.managed() {
-            let (Some(region), Some(id)) = (
-                resource_region(resource, config.as_ref(), None),
-                resource.id(),
-            ) else {
+    for workspace in &workspaces {
+        let config = workspace.config.as_ref();
+        if let Some(config) = config {
+            regions.extend(
+                config
+                    .providers
+                    .iter()
+                    .filter_map(|p| p.region())
+                    .map(str::to_owned),
+            );
+        }
+        // The state's objects by scope: what a managed-only read narrows to, and which
+        // objects are worth a per-resource read of the attributes EC2 lists only one at a
+        // time.
+        for resource in workspace
+            .states
+            .iter()
+            .flat_map(plumb_model::StateDoc::managed)
+        {
+            let Some(region) = resource_region(resource, config, None) else {
+                continue;
+            };
+            regions.insert(region.to_owned());
+            let Some(id) = resource.id() else {
                 continue;
             };
             let resource_type = base_type(&resource.address.r#type);
@@ -150,6 +295,17 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
                     .insert(id.to_owned());
             }
             ids.entry(scope).or_default().insert(id.to_owned());
+        }
+    }
+    if let Some(aws) = &aws {
+        if regions.is_empty() {
+            regions.extend(super::aws::default_regions(aws)?);
+        }
+        if !args.any_account {
+            let first = regions.iter().next().map_or("us-east-1", String::as_str);
+            let states: Vec<&plumb_model::StateDoc> =
+                workspaces.iter().flat_map(|w| &w.states).collect();
+            check_account(aws, &states, first)?;
         }
     }
     if let Some(aws) = aws {
@@ -166,40 +322,80 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     let mut fetched = registry.fetch_once(&request)?;
     let fetch_done = started.elapsed();
     // Values the policy names sensitive are marked as the readers mark schema-sensitive ones,
-    // so that no output shows them.
-    policy.mark_inputs(&mut states, config.as_mut(), &mut fetched.observations);
+    // so that no output shows them. Every workspace's policy marks the shared live objects.
+    for workspace in &mut workspaces {
+        workspace.policy.mark_inputs(
+            &mut workspace.states,
+            workspace.config.as_mut(),
+            &mut fetched.observations,
+        );
+    }
+    // Unmanaged objects and whole-object outputs answer to every workspace's policy at once.
+    let mut run_policy = workspaces
+        .first()
+        .map(|w| w.policy.clone())
+        .unwrap_or_default();
+    for workspace in workspaces.iter().skip(1) {
+        let mut other = workspace.policy.clone();
+        other.ignores.retain(|i| !run_policy.ignores.contains(i));
+        other
+            .sensitive
+            .retain(|r| !run_policy.sensitive.contains(r));
+        other
+            .overrides
+            .retain(|o| !run_policy.overrides.contains(o));
+        run_policy.extend(other);
+    }
     let failed: Vec<(Scope, String)> = fetched
         .failures
         .iter()
         .map(|f| (Scope::new(&f.region, &f.r#type), f.error.clone()))
         .collect();
 
-    let workspace = match states.first() {
-        Some(first) if states.iter().all(|s| s.workspace == first.workspace) => {
-            first.workspace.clone()
-        }
-        _ => "default".to_owned(),
-    };
     let default_region = if request.regions.len() == 1 {
         request.regions.first().map(String::as_str)
     } else {
         None
     };
-    let mut result = plumb_drift::scan(&ScanInput {
-        workspace: &workspace,
-        states: &states,
-        config: config.as_ref(),
-        live: LiveView {
-            observations: &fetched.observations,
-            scanned: &fetched.scanned,
-            failed: &failed,
-            unsupported_types: &fetched.unsupported_types,
-            enumerated: request.ids.is_none(),
-        },
-        schemas: &schemas,
-        policy: &policy,
-        default_region,
-    });
+    let live = LiveView {
+        observations: &fetched.observations,
+        scanned: &fetched.scanned,
+        failed: &failed,
+        unsupported_types: &fetched.unsupported_types,
+        enumerated: request.ids.is_none(),
+    };
+    let (mut result, workspace_summaries) = if many {
+        let engine_workspaces: Vec<plumb_drift::Workspace<'_>> = workspaces
+            .iter()
+            .map(|w| plumb_drift::Workspace {
+                name: &w.name,
+                states: &w.states,
+                config: w.config.as_ref(),
+                policy: &w.policy,
+            })
+            .collect();
+        let output = plumb_drift::scan_workspaces(&plumb_drift::WorkspacesInput {
+            workspaces: &engine_workspaces,
+            live,
+            schemas: &schemas,
+            default_region,
+            unmanaged_workspace: NO_WORKSPACE,
+            unmanaged_policy: &run_policy,
+        });
+        (output.total, output.workspaces)
+    } else {
+        let workspace = &workspaces[0];
+        let output = plumb_drift::scan(&ScanInput {
+            workspace: &workspace.name,
+            states: &workspace.states,
+            config: workspace.config.as_ref(),
+            live,
+            schemas: &schemas,
+            policy: &workspace.policy,
+            default_region,
+        });
+        (output, Vec::new())
+    };
 
     let report_stats = (!fetched.stats.calls.is_empty()).then(|| {
         super::aws::stats(
@@ -221,25 +417,52 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         })
         .collect();
     if let Some(dir) = &args.remediate {
-        remediate(dir, &mut result, &fetched.observations, &policy, &schemas)?;
+        remediate(
+            dir,
+            &mut result,
+            &fetched.observations,
+            &run_policy,
+            &schemas,
+        )?;
     }
+    let mut workspace_summaries = workspace_summaries;
     let resolved = match &args.history {
-        Some(path) => record_history(path, &workspace, &mut result, errors.is_empty())?,
+        Some(path) => {
+            // A scan over many records one run per workspace, and the objects none of them
+            // manages as one more, when it looked for them.
+            let mut names: Vec<String> = workspaces.iter().map(|w| w.name.clone()).collect();
+            if many && request.ids.is_none() {
+                names.push(NO_WORKSPACE.to_owned());
+            }
+            record_history(
+                path,
+                &names,
+                &mut result,
+                &mut workspace_summaries,
+                errors.is_empty(),
+            )?
+        }
         None => Vec::new(),
     };
     // Whole objects are copied and marked only when plan-json is written.
     let drifted = if targets.iter().any(|t| t.format == ReportFormat::PlanJson) {
         drift_objects(
-            &states,
+            workspaces.iter().flat_map(|w| &w.states),
             &fetched.observations,
             &result.findings,
-            &policy,
+            &run_policy,
             &schemas,
         )
     } else {
         Vec::new()
     };
     let drift = drifted.iter().map(DriftObject::entry).collect();
+    let marker = if many {
+        let names: Vec<&str> = workspaces.iter().map(|w| w.name.as_str()).collect();
+        names.join("+")
+    } else {
+        workspaces[0].name.clone()
+    };
     report(
         &args.output,
         &targets,
@@ -249,6 +472,8 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
             stats: report_stats.as_ref(),
             drift,
             resolved: &resolved,
+            workspaces: &workspace_summaries,
+            marker: &marker,
         },
         args.fail_on,
         args.allow_partial,
@@ -257,12 +482,15 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
 }
 
 /// Records the run in the history at `path` and marks each drift finding `new` or `open` with
-/// its `first_seen`; returns what went away since the workspace's previous run. A run whose
-/// reads failed is not recorded: what it could not read would look resolved.
+/// its `first_seen`; returns what went away since each workspace's previous run. With one
+/// name, every finding is that workspace's; with several (a scan over many), each finding goes
+/// to the run of its own workspace, all in one transaction. A run whose reads failed is not
+/// recorded: what it could not read would look resolved.
 fn record_history(
     path: &std::path::Path,
-    workspace: &str,
+    names: &[String],
     result: &mut plumb_drift::ScanOutput,
+    workspaces: &mut [plumb_model::WorkspaceSummary],
     complete: bool,
 ) -> Result<Vec<plumb_model::ResolvedFinding>> {
     if !complete {
@@ -274,39 +502,103 @@ fn record_history(
         return Ok(Vec::new());
     }
     let mut history = plumb_history::History::open(path)?;
-    let drift: Vec<usize> = result
-        .findings
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| is_drift(f))
-        .map(|(i, _)| i)
-        .collect();
-    let observed: Vec<plumb_history::Observed> = drift
-        .iter()
-        .map(|&i| plumb_history::Observed::from_finding(&result.findings[i]))
-        .collect();
-    let run = plumb_history::Run {
-        time: now()?,
-        workspace: workspace.to_owned(),
-        score: u32::from(result.summary.score),
-        plumb_version: env!("CARGO_PKG_VERSION").to_owned(),
-        summary_json: serde_json::to_string(&result.summary)?,
+    let time = now()?;
+    let owner = |finding: &plumb_model::Finding| {
+        if names.len() == 1 {
+            Some(0)
+        } else {
+            names.iter().position(|n| *n == finding.workspace)
+        }
     };
-    let recorded = history.record(&run, &observed)?;
-    let mut new = 0;
-    for (&i, status) in drift.iter().zip(&recorded.findings) {
-        let finding = &mut result.findings[i];
-        finding.first_seen = Some(plumb_history::format_time(status.first_seen));
-        finding.status = Some(status.finding_status());
-        new += usize::from(status.is_new);
+    // Per run: the indexes of its drift findings, then its record.
+    let mut drift: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    for (i, finding) in result.findings.iter().enumerate() {
+        if is_drift(finding)
+            && let Some(run) = owner(finding)
+        {
+            drift[run].push(i);
+        }
     }
-    result.summary.new = Some(new);
-    result.summary.resolved = Some(recorded.resolved.len());
-    Ok(recorded
-        .resolved
+    let mut runs = Vec::with_capacity(names.len());
+    for (run, name) in names.iter().enumerate() {
+        let summary = if names.len() == 1 {
+            result.summary.clone()
+        } else if let Some(w) = workspaces.iter().find(|w| w.workspace == *name) {
+            w.summary.clone()
+        } else {
+            unmanaged_summary(
+                &result.summary,
+                drift[run].iter().map(|&i| &result.findings[i]),
+            )
+        };
+        runs.push(plumb_history::Run {
+            time,
+            workspace: name.clone(),
+            score: u32::from(summary.score),
+            plumb_version: env!("CARGO_PKG_VERSION").to_owned(),
+            summary_json: serde_json::to_string(&summary)?,
+        });
+    }
+    let observed: Vec<Vec<plumb_history::Observed>> = drift
         .iter()
-        .map(plumb_history::Resolved::to_model)
-        .collect())
+        .map(|indexes| {
+            indexes
+                .iter()
+                .map(|&i| plumb_history::Observed::from_finding(&result.findings[i]))
+                .collect()
+        })
+        .collect();
+    let batch: Vec<(&plumb_history::Run, &[plumb_history::Observed])> = runs
+        .iter()
+        .zip(&observed)
+        .map(|(run, observed)| (run, observed.as_slice()))
+        .collect();
+    let recorded = history.record_all(&batch)?;
+    let (mut new_total, mut resolved_total) = (0, 0);
+    let mut resolved = Vec::new();
+    for ((name, indexes), recorded) in names.iter().zip(&drift).zip(&recorded) {
+        let mut new = 0;
+        for (&i, status) in indexes.iter().zip(&recorded.findings) {
+            let finding = &mut result.findings[i];
+            finding.first_seen = Some(plumb_history::format_time(status.first_seen));
+            finding.status = Some(status.finding_status());
+            new += usize::from(status.is_new);
+        }
+        if let Some(w) = workspaces.iter_mut().find(|w| w.workspace == *name) {
+            w.summary.new = Some(new);
+            w.summary.resolved = Some(recorded.resolved.len());
+        }
+        new_total += new;
+        resolved_total += recorded.resolved.len();
+        resolved.extend(
+            recorded
+                .resolved
+                .iter()
+                .map(plumb_history::Resolved::to_model),
+        );
+    }
+    result.summary.new = Some(new_total);
+    result.summary.resolved = Some(resolved_total);
+    Ok(resolved)
+}
+
+/// The history's summary of the objects no workspace manages: their counts and score.
+fn unmanaged_summary<'a>(
+    total: &plumb_model::Summary,
+    findings: impl Iterator<Item = &'a plumb_model::Finding>,
+) -> plumb_model::Summary {
+    let mut summary = plumb_model::Summary {
+        coverage: total.coverage,
+        ..plumb_model::Summary::default()
+    };
+    for finding in findings {
+        summary.unmanaged += 1;
+        if let Some(severity) = finding.severity {
+            summary.by_severity.add(severity);
+        }
+    }
+    summary.score = plumb_drift::score::score(&summary);
+    summary
 }
 
 /// What history counts as drift: changed, missing and unmanaged findings above noise.
@@ -415,7 +707,7 @@ impl DriftObject<'_> {
 /// them). A rule resource assembled from several live rules has no one live object and is
 /// left out.
 fn drift_objects<'a>(
-    states: &'a [plumb_model::StateDoc],
+    states: impl Iterator<Item = &'a plumb_model::StateDoc>,
     observations: &[plumb_model::Observation],
     findings: &[plumb_model::Finding],
     policy: &plumb_drift::Policy,
@@ -433,7 +725,6 @@ fn drift_objects<'a>(
             .collect();
     let recorded: std::collections::HashMap<(&str, &plumb_model::Address), &plumb_model::Resource> =
         states
-            .iter()
             .flat_map(|s| s.managed().map(move |r| (s.workspace.as_str(), r)))
             .filter(|(_, r)| r.deposed.is_none())
             .map(|(workspace, r)| ((workspace, &r.address), r))
@@ -493,6 +784,10 @@ pub(super) struct ReportInputs<'a> {
     pub drift: Vec<DriftEntry<'a>>,
     /// With history: what went away since the workspace's previous run.
     pub resolved: &'a [plumb_model::ResolvedFinding],
+    /// A scan over many workspaces: each one's counts.
+    pub workspaces: &'a [plumb_model::WorkspaceSummary],
+    /// The Markdown comment's hidden marker names these workspaces (`plumb:{marker}`).
+    pub marker: &'a str,
 }
 
 /// Writes a scan's report in every format asked for, and earns its exit code: 1 when a read
@@ -520,14 +815,11 @@ pub(super) fn report(
         warnings: &result.warnings,
         stats: inputs.stats,
         resolved: inputs.resolved,
+        workspaces: inputs.workspaces,
     };
-    let workspace = result
-        .findings
-        .first()
-        .map_or("default", |f| f.workspace.as_str());
     let markdown = MarkdownOptions {
         max_size: usize::try_from(output_args.max_comment_size).unwrap_or(usize::MAX),
-        marker: format!("plumb:{workspace}"),
+        marker: format!("plumb:{}", inputs.marker),
     };
     let rules = super::rules::rule_infos();
     // --new-only: the comment (and the exit code) speak of new drift alone.

@@ -1,7 +1,7 @@
 //! `plumb scan --history`: nights replayed over the bundled example, where drift is fixed and
 //! other drift appears; new, open and resolved findings, `first_seen` kept while open.
 
-use crate::{assert_clean_error, plumb_with_env, stderr, stdout};
+use crate::{assert_clean_error, plumb, plumb_with_env, stderr, stdout};
 
 const NIGHT: i64 = 86_400;
 const FIRST: i64 = 1_764_547_200; // 2025-12-01T00:00:00Z
@@ -237,4 +237,104 @@ fn a_file_that_is_not_a_history_is_a_clean_error() {
     assert_clean_error(&output, "not a plumb history database");
     let usage = plumb_with_env(&["scan", "--config", "examples/webapp", "--new-only"], &[]);
     assert_eq!(usage.status.code(), Some(1), "--new-only needs --history");
+}
+
+/// A scan killed while it writes the history (`kill -9` the moment `SQLite`'s rollback journal
+/// appears, so inside the transaction) leaves the database as it was: the file passes `SQLite`'s
+/// integrity check, a report reads the last complete run, and the next run goes on from it.
+#[test]
+fn a_scan_killed_while_it_writes_leaves_the_history_whole() {
+    const EXTRA: usize = 20_000;
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.db");
+    let history_arg = history.display().to_string();
+    let journal = dir.path().join("history.db-journal");
+    // Night 1: the example. Night 2: thousands of instances launched by hand, so that the
+    // run's transaction writes thousands of findings and lasts long enough to be caught.
+    let one = live(dir.path(), "one.json", |_| {});
+    let two = live(dir.path(), "two.json", |doc| {
+        let resources = doc["resources"].as_array_mut().unwrap();
+        let template = resources
+            .iter()
+            .find(|r| r["id"] == "i-0fedcba9876543210")
+            .unwrap()
+            .clone();
+        for n in 0..EXTRA {
+            let mut copy = template.clone();
+            let id = format!("i-0{n:016x}");
+            copy["id"] = id.clone().into();
+            copy["attributes"]["id"] = id.into();
+            resources.push(copy);
+        }
+    });
+    let (code, _) = night(&history_arg, &one, FIRST, &[]);
+    assert_eq!(code, Some(2));
+    let runs = |path: &std::path::Path| -> (i64, i64) {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        let runs = conn
+            .query_row("SELECT count(*) FROM runs", [], |r| r.get(0))
+            .unwrap();
+        let open = conn
+            .query_row(
+                "SELECT count(*) FROM findings WHERE resolved_at IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (runs, open)
+    };
+    let before = runs(&history);
+    assert_eq!(before, (1, 4));
+
+    let at = (FIRST + NIGHT).to_string();
+    let mut child = crate::plumb_command()
+        .args([
+            "scan",
+            "--config",
+            "examples/webapp",
+            "--snapshot",
+            &two,
+            "--history",
+            &history_arg,
+            "--format",
+            "json",
+        ])
+        .env("PLUMB_NOW", &at)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut caught = false;
+    loop {
+        if journal.exists() {
+            child.kill().unwrap();
+            caught = true;
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    child.wait().unwrap();
+    assert!(
+        caught,
+        "the run ended before its transaction could be caught; raise EXTRA"
+    );
+    assert!(journal.exists(), "killed mid-write, the journal is left");
+
+    // Read as it was: the report works and counts one run and its four open findings.
+    let report = plumb(&["report", "--history", &history_arg, "--format", "json"]);
+    assert_eq!(report.status.code(), Some(0), "{}", stderr(&report));
+    assert_eq!(runs(&history), before);
+
+    // The interrupted night is run again and recorded whole.
+    let (_, second) = night(&history_arg, &two, FIRST + NIGHT, &[]);
+    assert_eq!(second["summary"]["new"], EXTRA);
+    assert_eq!(runs(&history), (2, 4 + i64::try_from(EXTRA).unwrap()));
 }

@@ -13,6 +13,7 @@ mod policy;
 mod remediate;
 mod scan;
 mod scenarios;
+mod workspaces;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
