@@ -36,6 +36,12 @@ pub enum Command {
     /// Write remediation files from a JSON report (`plumb scan --format json`): import blocks,
     /// removed blocks and a revert script, no cloud access needed.
     Remediate(RemediateArgs),
+    /// Compare environments with each other (dev, staging, prod): every attribute across all of
+    /// them at once, after normalization; what differs unexpectedly is a finding.
+    Parity(ParityArgs),
+    /// Compare two states (or snapshots): what was added, removed and changed, classified as
+    /// drift would be. "What did the last apply change?"
+    Diff(DiffArgs),
     /// Record the live resources from AWS in a snapshot file, for offline scans and bug reports.
     Snapshot(SnapshotArgs),
     /// Print the least-privilege, read-only IAM policy the AWS adapter needs.
@@ -262,6 +268,73 @@ pub struct CheckPlanArgs {
     /// The region of resources whose attributes, ARN and provider name none.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ParityArgs {
+    /// An environment: NAME=SOURCE, where SOURCE is a state file or directory, a `terraform
+    /// show -json` document or a snapshot (live objects, matched by Name tag); or a root
+    /// module directory (its .tf files and the state beside it). `,config=DIR` names its code
+    /// (for source locations), `,state=FILE` a root module's state. Two or more.
+    #[arg(long = "env", value_name = "NAME=SOURCE[,config=DIR]", required = true)]
+    pub envs: Vec<String>,
+    /// The policy file: `parity` blocks (what may vary, which resources only some
+    /// environments have, keys that embed the environment's name), overrides, sensitive values.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// A provider schema used over the shipped one for the types it has. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: ParityOutputArgs,
+    /// Exit 2 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value = "low", value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older state (or snapshot): a file, a directory, or a `terraform show -json` document.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The newer one.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// The policy file (severity overrides, sensitive values).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// A provider schema used over the shipped one for the types it has. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: ParityOutputArgs,
+    /// Exit 2 when a change is at least this severe.
+    #[arg(long, value_enum, default_value = "none", value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+}
+
+/// What to write and where, for `parity` and `diff`.
+#[derive(Debug, Args)]
+pub struct ParityOutputArgs {
+    /// Output format for standard output (or for a plain `--output PATH`).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ParityFormat>,
+    /// Write the `--format` to PATH instead of standard output, or FORMAT=PATH to write
+    /// another format as well. Repeatable.
+    #[arg(long, value_name = "PATH|FORMAT=PATH")]
+    pub output: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParityFormat {
+    /// A matrix: one row per finding, one column per environment.
+    Table,
+    /// JSON (docs/parity-format.md).
+    Json,
+    /// For a pull request or an issue.
+    Markdown,
+    /// SARIF 2.1.0, for code scanning (`parity` only).
+    Sarif,
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,8 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// An error: bad input, a failed read. Never used for "drift found".
     pub const ERROR: u8 = 1;
+    /// Drift (or a parity finding, or a change) at or above `--fail-on`.
+    pub const FOUND: u8 = 2;
 }
 
 fn main() -> ExitCode {

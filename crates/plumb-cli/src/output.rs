@@ -29,6 +29,13 @@ pub fn report_targets(args: &ReportOutputArgs) -> Result<Vec<Target<ReportFormat
     targets_of(args.format, &args.output, ReportFormat::Table)
 }
 
+/// [`targets`] for the `parity` and `diff` formats.
+pub fn parity_targets(
+    args: &crate::cli::ParityOutputArgs,
+) -> Result<Vec<Target<crate::cli::ParityFormat>>> {
+    targets_of(args.format, &args.output, crate::cli::ParityFormat::Table)
+}
+
 fn targets_of<F: ValueEnum + Copy>(
     format: Option<F>,
     outputs: &[String],

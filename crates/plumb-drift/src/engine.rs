@@ -70,14 +70,14 @@ fn not_unmanaged(observation: &Observation) -> Option<&'static str> {
     by_tag.then_some("elsewhere")
 }
 
-struct Verdict {
-    rule: &'static str,
-    severity: Severity,
-    reason: String,
+pub(crate) struct Verdict {
+    pub(crate) rule: &'static str,
+    pub(crate) severity: Severity,
+    pub(crate) reason: String,
 }
 
 /// The most severe specific verdict, else the most severe fallback.
-fn choose(verdicts: Vec<(bool, Verdict)>) -> Option<Verdict> {
+pub(crate) fn choose(verdicts: Vec<(bool, Verdict)>) -> Option<Verdict> {
     let (specific, fallback): (Vec<_>, Vec<_>) = verdicts
         .into_iter()
         .partition(|(is_fallback, _)| !is_fallback);
@@ -91,7 +91,7 @@ fn choose(verdicts: Vec<(bool, Verdict)>) -> Option<Verdict> {
 
 /// Asks every rule through `check`, applies the policy's severity overrides, and picks the
 /// verdict (see [`choose`]).
-fn classify(
+pub(crate) fn classify(
     policy: &Policy,
     resource_type: &str,
     path: Option<&AttrPath>,
@@ -115,13 +115,13 @@ fn classify(
     choose(verdicts)
 }
 
-fn classify_attribute(policy: &Policy, change: &AttributeChange<'_>) -> Option<Verdict> {
+pub(crate) fn classify_attribute(policy: &Policy, change: &AttributeChange<'_>) -> Option<Verdict> {
     classify(policy, change.resource_type, Some(change.path), |rule| {
         rule.check_attribute(change)
     })
 }
 
-fn classify_resource(policy: &Policy, event: &ResourceEvent<'_>) -> Option<Verdict> {
+pub(crate) fn classify_resource(policy: &Policy, event: &ResourceEvent<'_>) -> Option<Verdict> {
     classify(policy, event.resource_type, None, |rule| {
         rule.check_resource(event)
     })
@@ -1032,58 +1032,74 @@ fn unmanaged_finding(
     finding.rules.push(resource_verdict.rule.to_owned());
     // Attribute rules apply to unmanaged objects too: an open port is critical wherever it is.
     let schema = scan.schema(&observation.r#type);
-    if let Some(map) = observation.attributes.as_map() {
-        for (key, value) in map {
-            let path = AttrPath::attr(key);
-            let change = AttributeChange {
-                resource_type: &observation.r#type,
-                kind: Kind::Unmanaged,
-                path: &path,
-                state: None,
-                live: Some(value),
-                added: &[],
-                removed: &[],
-                resource_state: None,
-                resource_live: Some(&observation.attributes),
-                computed_only: false,
-            };
-            let Some(verdict) = classify_attribute(policy, &change) else {
-                continue;
-            };
-            let is_fallback = rules::by_id(verdict.rule).is_some_and(Rule::fallback);
-            if is_fallback || verdict.severity <= Severity::Benign {
-                continue;
-            }
-            let sensitive = is_sensitive(
-                policy,
-                &observation.r#type,
-                schema,
-                None,
-                Some(&observation.attributes),
-                &path,
-            );
-            finding.attributes.push(AttributeDiff {
-                fingerprint: fingerprint::attribute(&finding.fingerprint, key, verdict.rule),
-                path,
-                state: None,
-                live: shown(Some(value.clone()), sensitive),
-                config: None,
-                added: Vec::new(),
-                removed: Vec::new(),
-                severity: verdict.severity,
-                rule: verdict.rule.to_owned(),
-                reason: verdict.reason.clone(),
-            });
-            if Some(verdict.severity) > finding.severity {
-                finding.severity = Some(verdict.severity);
-                finding.reason = format!("unmanaged: {}", verdict.reason);
-            }
-            if !finding.rules.iter().any(|r| r == verdict.rule) {
-                finding.rules.push(verdict.rule.to_owned());
-            }
+    for (path, value, verdict, sensitive) in
+        judged_attributes(policy, schema, &observation.r#type, &observation.attributes)
+    {
+        finding.attributes.push(AttributeDiff {
+            fingerprint: fingerprint::attribute(
+                &finding.fingerprint,
+                &path.to_string(),
+                verdict.rule,
+            ),
+            path,
+            state: None,
+            live: shown(Some(value.clone()), sensitive),
+            config: None,
+            added: Vec::new(),
+            removed: Vec::new(),
+            severity: verdict.severity,
+            rule: verdict.rule.to_owned(),
+            reason: verdict.reason.clone(),
+        });
+        if Some(verdict.severity) > finding.severity {
+            finding.severity = Some(verdict.severity);
+            finding.reason = format!("unmanaged: {}", verdict.reason);
+        }
+        if !finding.rules.iter().any(|r| r == verdict.rule) {
+            finding.rules.push(verdict.rule.to_owned());
         }
     }
     finding
+}
+
+/// The top-level attributes of an object no state holds (unmanaged, or added between two
+/// states) that a specific attribute rule judges above benign, each with its verdict and
+/// whether it is sensitive.
+pub(crate) fn judged_attributes<'v>(
+    policy: &Policy,
+    schema: Option<&ResourceSchema>,
+    resource_type: &str,
+    attributes: &'v Value,
+) -> Vec<(AttrPath, &'v Value, Verdict, bool)> {
+    let Some(map) = attributes.as_map() else {
+        return Vec::new();
+    };
+    let mut judged = Vec::new();
+    for (key, value) in map {
+        let path = AttrPath::attr(key);
+        let change = AttributeChange {
+            resource_type,
+            kind: Kind::Unmanaged,
+            path: &path,
+            state: None,
+            live: Some(value),
+            added: &[],
+            removed: &[],
+            resource_state: None,
+            resource_live: Some(attributes),
+            computed_only: false,
+        };
+        let Some(verdict) = classify_attribute(policy, &change) else {
+            continue;
+        };
+        let is_fallback = rules::by_id(verdict.rule).is_some_and(Rule::fallback);
+        if is_fallback || verdict.severity <= Severity::Benign {
+            continue;
+        }
+        let sensitive = is_sensitive(policy, resource_type, schema, None, Some(attributes), &path);
+        judged.push((path, value, verdict, sensitive));
+    }
+    judged
 }
 
 fn name_tag(attributes: &Value) -> Option<&str> {

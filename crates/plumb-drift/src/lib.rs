@@ -16,6 +16,7 @@ pub mod fingerprint;
 pub mod judgements;
 pub mod matching;
 pub mod normalize;
+pub mod parity;
 mod pending;
 pub mod plan;
 pub mod policy;

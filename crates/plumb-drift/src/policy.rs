@@ -65,6 +65,41 @@ pub struct Policy {
     /// The workspaces one scan covers (`workspaces = ["dev=envs/dev", ...]`), as written;
     /// the command that reads inputs resolves them, relative to the file.
     pub workspaces: Vec<WorkspaceEntry>,
+    /// `parity` blocks: what `plumb parity` expects to differ between environments.
+    pub parity: Vec<ParityRule>,
+}
+
+/// One `parity` block of a policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParityRule {
+    /// Attributes that may differ between environments (sizes, counts).
+    Vary {
+        /// Globs over the type and the address; without them, every resource.
+        resource_type: Option<String>,
+        address: Option<String>,
+        /// Each covers itself and what is below it.
+        paths: Vec<AttrPath>,
+        reason: String,
+        origin: String,
+    },
+    /// A resource expected in these environments only (a bastion in prod).
+    OnlyIn {
+        resource_type: Option<String>,
+        address: Option<String>,
+        environments: Vec<String>,
+        reason: String,
+        origin: String,
+    },
+    /// Instance keys (and the Name tags of live objects) that embed the environment's name:
+    /// a glob where `${env}` stands for it (`"${env}-web"`, `"${env}-*"`).
+    Key { pattern: String, origin: String },
+    /// An address of one environment (or of every one) that stands for another address.
+    Rename {
+        environment: Option<String>,
+        from: String,
+        to: String,
+        origin: String,
+    },
 }
 
 /// One element of a policy's `workspaces` list.
@@ -127,6 +162,7 @@ impl Policy {
         self.ignores.extend(other.ignores);
         self.sensitive.extend(other.sensitive);
         self.workspaces.extend(other.workspaces);
+        self.parity.extend(other.parity);
     }
 
     /// True when the policy names the value at `path` of a `resource_type` sensitive: the path

@@ -13,7 +13,7 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Structure};
 use plumb_model::{AttrPath, Segment, Severity};
 
-use crate::policy::{IgnoreRule, Policy, SensitiveRule, SeverityOverride, glob_match};
+use crate::policy::{IgnoreRule, ParityRule, Policy, SensitiveRule, SeverityOverride, glob_match};
 
 /// Why a policy file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +98,9 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Block attributes written as lists of strings.
+const LIST_ATTRIBUTES: &[&str] = &["vary", "only_in"];
+
 /// The string attributes of one `override`, `ignore` or `sensitive` block, each with its line. Attributes
 /// are taken out one by one; whatever is left at the end is unknown.
 struct Fields<'a> {
@@ -105,6 +108,8 @@ struct Fields<'a> {
     block: &'a str,
     line: usize,
     values: Vec<(String, String, usize)>,
+    /// Attributes written as a list of quoted strings.
+    lists: Vec<(String, Vec<String>, usize)>,
 }
 
 impl<'a> Fields<'a> {
@@ -116,11 +121,49 @@ impl<'a> Fields<'a> {
             return Err(invalid(file, at, format!("`{kind}` blocks take no label")));
         }
         let mut values: Vec<(String, String, usize)> = Vec::new();
+        let mut lists: Vec<(String, Vec<String>, usize)> = Vec::new();
         for structure in &block.body {
             let at = structure.span().map_or(line, |s| line_of(text, s.start));
             match structure {
                 Structure::Attribute(attr) => {
                     let name = attr.key.as_str();
+                    // Only the attributes that are lists take one; elsewhere a list is the
+                    // "must be a quoted string" error below.
+                    if let Expression::Array(items) = &attr.value
+                        && LIST_ATTRIBUTES.contains(&name)
+                    {
+                        let strings: Option<Vec<String>> = items
+                            .iter()
+                            .map(|item| match item {
+                                Expression::String(s) => Some(s.value().clone()),
+                                _ => None,
+                            })
+                            .collect();
+                        let Some(strings) = strings else {
+                            return Err(invalid(
+                                file,
+                                at,
+                                format!("`{name}` must be a list of quoted strings"),
+                            ));
+                        };
+                        lists.push((name.to_owned(), strings, at));
+                        continue;
+                    }
+                    // `"${env}-web"`: the one interpolation a policy knows, kept as text for
+                    // parity keys to match against.
+                    if let Expression::StringTemplate(_) = &attr.value
+                        && let Some(raw) = attr
+                            .value
+                            .span()
+                            .and_then(|span| text.get(span))
+                            .and_then(|raw| raw.strip_prefix('"')?.strip_suffix('"'))
+                        && raw
+                            .match_indices("${")
+                            .all(|(at, _)| raw[at..].starts_with("${env}"))
+                    {
+                        values.push((name.to_owned(), raw.to_owned(), at));
+                        continue;
+                    }
                     let Expression::String(value) = &attr.value else {
                         return Err(invalid(
                             file,
@@ -150,7 +193,22 @@ impl<'a> Fields<'a> {
             block: kind,
             line,
             values,
+            lists,
         })
+    }
+
+    /// A list attribute; a single string where a list belongs is an error, not a one-element
+    /// list, so that `vary = "size"` is not read as something else.
+    fn list(&mut self, name: &str) -> Result<Option<(Vec<String>, usize)>, PolicyError> {
+        if let Some(at) = self.values.iter().position(|(k, _, _)| k == name) {
+            let line = self.values[at].2;
+            return Err(self.error(line, format!("`{name}` must be a list of quoted strings")));
+        }
+        let Some(at) = self.lists.iter().position(|(k, _, _)| k == name) else {
+            return Ok(None);
+        };
+        let (_, items, line) = self.lists.remove(at);
+        Ok(Some((items, line)))
     }
 
     fn error(&self, line: usize, message: impl Into<String>) -> PolicyError {
@@ -175,8 +233,14 @@ impl<'a> Fields<'a> {
 
     /// Everything not taken is unknown: a typo must not silently widen or narrow a policy.
     fn finish(self) -> Result<(), PolicyError> {
-        match self.values.first() {
-            Some((name, _, line)) => Err(self.error(
+        let first = self
+            .values
+            .iter()
+            .map(|(name, _, line)| (name, line))
+            .chain(self.lists.iter().map(|(name, _, line)| (name, line)))
+            .min_by_key(|(_, line)| **line);
+        match first {
+            Some((name, line)) => Err(self.error(
                 *line,
                 format!("unknown attribute `{name}` in `{}`", self.block),
             )),
@@ -286,6 +350,100 @@ fn read_sensitive(mut f: Fields<'_>) -> Result<SensitiveRule, PolicyError> {
     })
 }
 
+/// A `parity` block: exactly one of `vary`, `only_in`, `key` and `rename` says what it does.
+fn read_parity(mut f: Fields<'_>) -> Result<ParityRule, PolicyError> {
+    let origin = format!("{}:{}", f.file, f.line);
+    let reason = |f: &mut Fields<'_>| -> Result<String, PolicyError> {
+        match f.take("reason") {
+            Some((reason, line)) if reason.trim().is_empty() => {
+                Err(f.error(line, "`reason` is empty: say why, or leave it out"))
+            }
+            Some((reason, _)) => Ok(reason),
+            None => Ok(String::new()),
+        }
+    };
+    let vary = f.list("vary")?;
+    let only_in = f.list("only_in")?;
+    let key = f.take("key");
+    let rename = f.take("rename");
+    let given = [
+        vary.is_some(),
+        only_in.is_some(),
+        key.is_some(),
+        rename.is_some(),
+    ];
+    if given.iter().filter(|&&g| g).count() != 1 {
+        return Err(f.error(
+            f.line,
+            "a `parity` block needs exactly one of `vary`, `only_in`, `key`, `rename`",
+        ));
+    }
+    let rule = if let Some((items, line)) = vary {
+        if items.is_empty() {
+            return Err(f.error(
+                line,
+                "`vary` is empty: name the attribute paths that may differ",
+            ));
+        }
+        let paths = items
+            .iter()
+            .map(|p| {
+                p.parse::<AttrPath>()
+                    .map_err(|e| f.error(line, format!("{e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        ParityRule::Vary {
+            resource_type: f.text("type"),
+            address: f.text("address"),
+            paths,
+            reason: reason(&mut f)?,
+            origin,
+        }
+    } else if let Some((environments, line)) = only_in {
+        if environments.is_empty() {
+            return Err(f.error(line, "`only_in` is empty: name the environments"));
+        }
+        let resource_type = f.text("type");
+        let address = f.text("address");
+        if resource_type.is_none() && address.is_none() {
+            return Err(f.error(
+                f.line,
+                "an `only_in` needs the `address` or `type` of the resources it expects",
+            ));
+        }
+        ParityRule::OnlyIn {
+            resource_type,
+            address,
+            environments,
+            reason: reason(&mut f)?,
+            origin,
+        }
+    } else if let Some((pattern, line)) = key {
+        if !pattern.contains("${env}") {
+            return Err(f.error(
+                line,
+                format!(
+                    "`key` must contain `${{env}}` where the environment's name is, not `{pattern}`"
+                ),
+            ));
+        }
+        ParityRule::Key { pattern, origin }
+    } else {
+        let (from, line) = rename.unwrap_or_default();
+        let Some(to) = f.text("to") else {
+            return Err(f.error(line, "a `rename` needs `to`: the address it stands for"));
+        };
+        ParityRule::Rename {
+            environment: f.text("env"),
+            from,
+            to,
+            origin,
+        }
+    };
+    f.finish()?;
+    Ok(rule)
+}
+
 /// `workspaces = ["dev=envs/dev", "envs/prod"]`: a list of literal strings, each one line's
 /// worth of `--workspace`.
 fn read_workspaces(
@@ -357,14 +515,15 @@ pub fn parse_plumb_hcl(text: &str, file: &str) -> Result<Policy, PolicyError> {
                 "sensitive" => policy
                     .sensitive
                     .push(read_sensitive(Fields::read(block, text, file)?)?),
-                // Reserved: environment parity settings.
-                "parity" => {}
+                "parity" => policy
+                    .parity
+                    .push(read_parity(Fields::read(block, text, file)?)?),
                 other => {
                     return Err(invalid(
                         file,
                         line,
                         format!(
-                            "unknown block `{other}` (expected `override`, `ignore` or `sensitive`)"
+                            "unknown block `{other}` (expected `override`, `ignore`, `sensitive` or `parity`)"
                         ),
                     ));
                 }
@@ -796,6 +955,105 @@ sensitive {
     }
 
     #[test]
+    fn reads_parity_blocks() {
+        let text = r#"parity {
+  key = "${env}-*"
+}
+
+parity {
+  type   = "aws_instance"
+  vary   = ["instance_type", "root_block_device[0].volume_size"]
+  reason = "prod is sized for its traffic"
+}
+
+parity {
+  address = "aws_instance.bastion"
+  only_in = ["prod"]
+}
+
+parity {
+  env    = "staging"
+  rename = "aws_instance.web_v2"
+  to     = "aws_instance.web"
+}
+"#;
+        let policy = parse_plumb_hcl(text, ".plumb.hcl").unwrap();
+        assert_eq!(
+            policy.parity,
+            vec![
+                ParityRule::Key {
+                    pattern: "${env}-*".into(),
+                    origin: ".plumb.hcl:1".into(),
+                },
+                ParityRule::Vary {
+                    resource_type: Some("aws_instance".into()),
+                    address: None,
+                    paths: vec![
+                        "instance_type".parse().unwrap(),
+                        "root_block_device[0].volume_size".parse().unwrap(),
+                    ],
+                    reason: "prod is sized for its traffic".into(),
+                    origin: ".plumb.hcl:5".into(),
+                },
+                ParityRule::OnlyIn {
+                    resource_type: None,
+                    address: Some("aws_instance.bastion".into()),
+                    environments: vec!["prod".into()],
+                    reason: String::new(),
+                    origin: ".plumb.hcl:11".into(),
+                },
+                ParityRule::Rename {
+                    environment: Some("staging".into()),
+                    from: "aws_instance.web_v2".into(),
+                    to: "aws_instance.web".into(),
+                    origin: ".plumb.hcl:16".into(),
+                },
+            ]
+        );
+        for (bad, expected) in [
+            (
+                "parity {\n}\n",
+                ".plumb.hcl:1: a `parity` block needs exactly one of",
+            ),
+            (
+                "parity {\n  vary = [\"a\"]\n  key = \"${env}\"\n}\n",
+                ".plumb.hcl:1: a `parity` block needs exactly one of",
+            ),
+            (
+                "parity {\n  vary = \"size\"\n}\n",
+                ".plumb.hcl:2: `vary` must be a list",
+            ),
+            (
+                "parity {\n  vary = []\n}\n",
+                ".plumb.hcl:2: `vary` is empty",
+            ),
+            (
+                "parity {\n  key = \"web-*\"\n}\n",
+                ".plumb.hcl:2: `key` must contain `${env}`",
+            ),
+            (
+                "parity {\n  key = \"${var.x}\"\n}\n",
+                ".plumb.hcl:2: `key` must be a quoted string",
+            ),
+            (
+                "parity {\n  only_in = [\"prod\"]\n}\n",
+                ".plumb.hcl:1: an `only_in` needs",
+            ),
+            (
+                "parity {\n  rename = \"a\"\n}\n",
+                ".plumb.hcl:2: a `rename` needs `to`",
+            ),
+            (
+                "parity {\n  vary = [\"a\"]\n  colour = \"x\"\n}\n",
+                ".plumb.hcl:3: unknown attribute `colour` in `parity`",
+            ),
+        ] {
+            let err = parse_plumb_hcl(bad, ".plumb.hcl").unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
     fn an_empty_policy_is_valid() {
         assert_eq!(
             parse_plumb_hcl("# nothing yet\n", ".plumb.hcl").unwrap(),
@@ -912,7 +1170,7 @@ sensitive {
             ),
             (
                 "\nsecret {\n}\n",
-                ".plumb.hcl:2: unknown block `secret` (expected `override`, `ignore` or `sensitive`)",
+                ".plumb.hcl:2: unknown block `secret` (expected `override`, `ignore`, `sensitive` or `parity`)",
             ),
             ("\n\nignroe {\n}\n", ".plumb.hcl:3: unknown block `ignroe`"),
             (

@@ -8,6 +8,7 @@ pub mod address;
 pub mod config;
 pub mod finding;
 pub mod observation;
+pub mod parity;
 pub mod path;
 pub mod severity;
 pub mod state;
@@ -22,6 +23,10 @@ pub use finding::{
     ResolvedFinding, Summary, Suppressed, Unverified, WorkspaceSummary,
 };
 pub use observation::{Observation, Scope};
+pub use parity::{
+    AttributeChangeRecord, ChangeAction, DiffSummary, ExpectedDifference, ParityFinding,
+    ParityKind, ParitySummary, ResourceChange,
+};
 pub use path::{AttrPath, Segment};
 pub use severity::{Kind, Severity};
 pub use state::{

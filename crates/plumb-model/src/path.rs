@@ -121,6 +121,12 @@ impl AttrPath {
         self.0.first().and_then(Segment::as_name)
     }
 
+    /// The name of the attribute the path ends in, list indexes skipped
+    /// (`http_tokens` in `metadata_options[0].http_tokens`, `cidr_blocks` in `cidr_blocks[1]`).
+    pub fn last_name(&self) -> Option<&str> {
+        self.0.iter().rev().find_map(Segment::as_name)
+    }
+
     #[must_use]
     pub fn child_attr(&self, name: impl Into<String>) -> Self {
         self.with(Segment::Attr(name.into()))

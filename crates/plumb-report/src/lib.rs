@@ -9,6 +9,7 @@ pub mod history;
 pub mod history_pages;
 pub mod inspect;
 pub mod markdown;
+pub mod parity;
 pub mod plan_json;
 pub mod rules;
 pub mod sarif;

@@ -80,16 +80,7 @@ fn head(report: &ScanReport<'_>, marker: &str) -> String {
     let _ = writeln!(text, "<!-- {marker} -->");
     text.push('\n');
 
-    let counts: Vec<String> = [
-        (b.critical, Severity::Critical),
-        (b.high, Severity::High),
-        (b.medium, Severity::Medium),
-        (b.low, Severity::Low),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, sev)| format!("{n} {sev}"))
-    .collect();
+    let counts = severity_counts(b);
     let mut verdict = if counts.is_empty() {
         "no drift".to_owned()
     } else {
@@ -165,6 +156,20 @@ fn summary_row(text: &mut String, first_cell: &str, s: &plumb_model::Summary) {
         s.suppressed,
         s.score,
     );
+}
+
+/// `["1 critical", "2 medium"]`: the severities that have findings, most severe first.
+pub(crate) fn severity_counts(b: &plumb_model::finding::BySeverity) -> Vec<String> {
+    [
+        (b.critical, Severity::Critical),
+        (b.high, Severity::High),
+        (b.medium, Severity::Medium),
+        (b.low, Severity::Low),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, sev)| format!("{n} {sev}"))
+    .collect()
 }
 
 /// The workspaces the report speaks of, for the title.
@@ -437,12 +442,12 @@ fn state_and_live(diff: &AttributeDiff) -> (String, String) {
     (side("removed", &diff.removed), side("added", &diff.added))
 }
 
-fn optional_value_cell(value: Option<&Value>) -> String {
+pub(crate) fn optional_value_cell(value: Option<&Value>) -> String {
     value.map_or_else(|| "(absent)".to_owned(), value_cell)
 }
 
 /// A value in a table cell: its redacting `Display`, shortened, in a code span.
-fn value_cell(value: &Value) -> String {
+pub(crate) fn value_cell(value: &Value) -> String {
     let text = value.to_string();
     let text = if text.chars().count() > MAX_VALUE_CHARS {
         let cut: String = text.chars().take(MAX_VALUE_CHARS - 1).collect();

@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use plumb_model::{AttributeDiff, Finding, Kind, Severity, SourceLocation, Summary, Value};
+use plumb_model::{AttributeDiff, Finding, Kind, ParityFinding, Severity, SourceLocation, Value};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -55,26 +55,27 @@ const SCAN_WARNING: &str = "scan-warning";
 const NO_SOURCE: &str = "finding-without-source";
 
 #[derive(Serialize)]
-struct Log<'a> {
+struct Log<'a, P: Serialize, S: Serialize> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run<'a>; 1],
+    runs: [Run<'a, P, S>; 1],
 }
 
+/// One run; `P` is what each result says of itself, `S` the run's summary.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<'a> {
+struct Run<'a, P: Serialize, S: Serialize> {
     tool: Tool<'a>,
     invocations: [Invocation; 1],
-    results: Vec<ResultJson<'a>>,
-    properties: RunProperties<'a>,
+    results: Vec<ResultJson<'a, P>>,
+    properties: RunProperties<'a, S>,
 }
 
 #[derive(Serialize)]
-struct RunProperties<'a> {
+struct RunProperties<'a, S: Serialize> {
     #[serde(rename = "plumb/summary")]
-    summary: &'a Summary,
+    summary: &'a S,
 }
 
 #[derive(Serialize)]
@@ -170,7 +171,7 @@ struct OwnedText {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ResultJson<'a> {
+struct ResultJson<'a, P: Serialize> {
     rule_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule_index: Option<usize>,
@@ -178,7 +179,7 @@ struct ResultJson<'a> {
     message: OwnedText,
     locations: Vec<Location>,
     partial_fingerprints: Fingerprints<'a>,
-    properties: ResultProperties<'a>,
+    properties: P,
 }
 
 struct Fingerprints<'a>(&'a str);
@@ -312,7 +313,114 @@ pub fn render_sarif(
             Vec::new(),
         ));
     }
-    for warning in report.warnings {
+    let run = RunParts {
+        results,
+        notifications,
+        warnings: report.warnings,
+        successful: report.errors.is_empty(),
+        summary: report.summary,
+    };
+    write_log(run, rules, out)
+}
+
+#[derive(Serialize)]
+struct ParityResultProperties<'a> {
+    kind: plumb_model::ParityKind,
+    severity: Severity,
+    r#type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    values: &'a std::collections::BTreeMap<String, Option<Value>>,
+}
+
+/// Writes a parity report as SARIF 2.1.0: a finding is a result at the first environment's
+/// block for the resource, when code was read for one; otherwise a notification, as a scan's
+/// findings without a source are.
+pub fn render_parity_sarif(
+    report: &crate::parity::ParityReport<'_>,
+    rules: &[RuleInfo<'_>],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for finding in report.findings {
+        let rule = DescriptorRef {
+            id: finding.rule.clone(),
+            index: rules.iter().position(|r| r.id == finding.rule),
+        };
+        let text = parity_message(finding);
+        let source = report
+            .summary
+            .environments
+            .iter()
+            .find_map(|env| finding.sources.get(env));
+        let location = Location {
+            physical_location: source.map(|source| PhysicalLocation {
+                artifact_location: artifact_location(source),
+                region: Region {
+                    start_line: source.line.max(1),
+                },
+            }),
+            logical_locations: [LogicalLocation {
+                name: None,
+                fully_qualified_name: finding.address.clone(),
+                kind: "resource",
+            }],
+        };
+        if source.is_some() {
+            results.push(ResultJson {
+                rule_id: rule.id,
+                rule_index: rule.index,
+                level: level(finding.severity),
+                message: OwnedText { text },
+                locations: vec![location],
+                partial_fingerprints: Fingerprints(&finding.fingerprint),
+                properties: ParityResultProperties {
+                    kind: finding.kind,
+                    severity: finding.severity,
+                    r#type: &finding.r#type,
+                    path: finding.path.as_ref().map(ToString::to_string),
+                    values: &finding.values,
+                },
+            });
+        } else {
+            notifications.push(notification(
+                level(finding.severity),
+                NO_SOURCE,
+                format!("{text} ({})", finding.severity),
+                Some(rule),
+                vec![location],
+            ));
+        }
+    }
+    let run = RunParts {
+        results,
+        notifications,
+        warnings: report.warnings,
+        successful: true,
+        summary: report.summary,
+    };
+    write_log(run, rules, out)
+}
+
+/// What one run of a log holds besides the driver.
+struct RunParts<'a, P: Serialize, S: Serialize> {
+    results: Vec<ResultJson<'a, P>>,
+    notifications: Vec<Notification>,
+    /// Each one more notification.
+    warnings: &'a [String],
+    successful: bool,
+    summary: &'a S,
+}
+
+/// Writes a log of one run.
+fn write_log<P: Serialize, S: Serialize>(
+    run: RunParts<'_, P, S>,
+    rules: &[RuleInfo<'_>],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut notifications = run.notifications;
+    for warning in run.warnings {
         notifications.push(notification(
             "warning",
             SCAN_WARNING,
@@ -325,45 +433,63 @@ pub fn render_sarif(
         schema: SARIF_SCHEMA,
         version: "2.1.0",
         runs: [Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "plumb",
-                    version: PLUMB_VERSION,
-                    semantic_version: PLUMB_VERSION,
-                    information_uri: INFORMATION_URI,
-                    rules: rules.iter().map(rule_descriptor).collect(),
-                    notifications: NOTIFICATIONS
-                        .iter()
-                        .map(|(id, text)| Descriptor {
-                            id,
-                            name: None,
-                            short_description: Text { text },
-                            full_description: None,
-                            help: None,
-                            default_configuration: Configuration {
-                                level: if *id == READ_ERROR {
-                                    "error"
-                                } else {
-                                    "warning"
-                                },
-                            },
-                            properties: None,
-                        })
-                        .collect(),
-                },
-            },
+            tool: tool(rules),
             invocations: [Invocation {
-                execution_successful: report.errors.is_empty(),
+                execution_successful: run.successful,
                 tool_execution_notifications: notifications,
             }],
-            results,
+            results: run.results,
             properties: RunProperties {
-                summary: report.summary,
+                summary: run.summary,
             },
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+/// What a parity result says: the resource, why, and each environment's value.
+fn parity_message(finding: &ParityFinding) -> String {
+    let mut text = format!("{}: {}", finding.address, finding.reason);
+    if let Some(path) = &finding.path {
+        let _ = write!(text, "\n{path}:");
+        for (env, value) in &finding.values {
+            let _ = write!(text, " {env} {};", short(value.as_ref()));
+        }
+        text.pop();
+    }
+    text
+}
+
+/// The driver: plumb, its rules and its notification kinds.
+fn tool<'a>(rules: &'a [RuleInfo<'a>]) -> Tool<'a> {
+    Tool {
+        driver: Driver {
+            name: "plumb",
+            version: PLUMB_VERSION,
+            semantic_version: PLUMB_VERSION,
+            information_uri: INFORMATION_URI,
+            rules: rules.iter().map(rule_descriptor).collect(),
+            notifications: NOTIFICATIONS
+                .iter()
+                .map(|(id, text)| Descriptor {
+                    id,
+                    name: None,
+                    short_description: Text { text },
+                    full_description: None,
+                    help: None,
+                    default_configuration: Configuration {
+                        level: if *id == READ_ERROR {
+                            "error"
+                        } else {
+                            "warning"
+                        },
+                    },
+                    properties: None,
+                })
+                .collect(),
+        },
+    }
 }
 
 fn notification(
@@ -577,8 +703,8 @@ fn encode(path: &str) -> String {
 mod tests {
     use std::path::PathBuf;
 
-    use plumb_model::AttrPath;
     use plumb_model::finding::BySeverity;
+    use plumb_model::{AttrPath, Summary};
     use serde_json::Value as Json;
 
     use super::*;

@@ -145,7 +145,7 @@ pub fn render_json(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<(
     writeln!(out)
 }
 
-fn severity_color(severity: Option<Severity>) -> Color {
+pub(crate) fn severity_color(severity: Option<Severity>) -> Color {
     match severity {
         Some(Severity::Critical) => Color::Red,
         Some(Severity::High) => Color::Magenta,
@@ -156,7 +156,7 @@ fn severity_color(severity: Option<Severity>) -> Color {
 }
 
 /// A value for a table cell: short, one line.
-fn cell_value(value: Option<&Value>) -> String {
+pub(crate) fn cell_value(value: Option<&Value>) -> String {
     const MAX: usize = 60;
     let text = value.map_or_else(|| "(absent)".to_owned(), ToString::to_string);
     if text.chars().count() > MAX {
@@ -168,21 +168,33 @@ fn cell_value(value: Option<&Value>) -> String {
 }
 
 fn attribute_change(diff: &AttributeDiff) -> String {
-    if !diff.added.is_empty() || !diff.removed.is_empty() {
+    change_cell(
+        diff.state.as_ref(),
+        diff.live.as_ref(),
+        &diff.added,
+        &diff.removed,
+    )
+}
+
+/// A change as a table cell: `before → after`, or a set's removed (`-`) and added (`+`)
+/// elements, one per line.
+pub(crate) fn change_cell(
+    before: Option<&Value>,
+    after: Option<&Value>,
+    added: &[Value],
+    removed: &[Value],
+) -> String {
+    if !added.is_empty() || !removed.is_empty() {
         let mut parts = Vec::new();
-        for v in &diff.removed {
+        for v in removed {
             parts.push(format!("- {}", cell_value(Some(v))));
         }
-        for v in &diff.added {
+        for v in added {
             parts.push(format!("+ {}", cell_value(Some(v))));
         }
         return parts.join("\n");
     }
-    format!(
-        "{} → {}",
-        cell_value(diff.state.as_ref()),
-        cell_value(diff.live.as_ref())
-    )
+    format!("{} → {}", cell_value(before), cell_value(after))
 }
 
 /// How a finding names its resource: the address, or the type and id of an unmanaged one.

@@ -3,7 +3,9 @@
 mod adapters;
 mod aws;
 mod check_plan;
+mod diff;
 mod inspect;
+mod parity;
 mod progress;
 mod remediate;
 mod report;
@@ -24,6 +26,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::CheckPlan(args) => check_plan::run(&args),
         Command::Remediate(args) => remediate::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Parity(args) => parity::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Snapshot(args) => snapshot::run(&args),
         Command::Completions(args) => {
             crate::output::write_stdout(|out| {

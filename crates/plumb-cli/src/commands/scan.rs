@@ -38,9 +38,6 @@ fn check_account(
     )
 }
 
-/// `scan` found drift at or above `--fail-on`.
-const DRIFT_FOUND: u8 = 2;
-
 /// The name unmanaged objects go under when several workspaces are scanned together: they
 /// belong to none of them.
 pub const NO_WORKSPACE: &str = "*";
@@ -865,5 +862,5 @@ pub(super) fn report(
                 .is_some_and(|s| s > Severity::Benign && s >= threshold)
         })
     });
-    Ok(if drift { DRIFT_FOUND } else { exit::OK })
+    Ok(if drift { exit::FOUND } else { exit::OK })
 }

@@ -8,6 +8,7 @@ mod docs;
 mod formats;
 mod history;
 mod inspect;
+mod parity;
 mod plugins;
 mod policy;
 mod remediate;

@@ -2,7 +2,7 @@
 
 use plumb_model::{AttrPath, Value};
 
-use super::{NormalizeContext, Normalizer, last_name, walk_mut};
+use super::{NormalizeContext, Normalizer, walk_mut};
 
 pub struct CaseInsensitiveEnum;
 
@@ -39,7 +39,7 @@ impl Normalizer for CaseInsensitiveEnum {
     }
     fn normalize(&self, _ctx: &NormalizeContext<'_>, path: &AttrPath, value: &mut Value) {
         walk_mut(value, &mut path.clone(), &mut |p, v| {
-            if last_name(p).is_some_and(|n| CASE_INSENSITIVE.contains(&n))
+            if p.last_name().is_some_and(|n| CASE_INSENSITIVE.contains(&n))
                 && let Value::String(s) = v
             {
                 *s = s.to_ascii_lowercase();

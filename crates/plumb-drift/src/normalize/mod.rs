@@ -83,11 +83,6 @@ pub(crate) fn walk_mut(
     visit(path, value);
 }
 
-/// The name of the attribute a path ends in (skipping list indexes).
-pub(crate) fn last_name(path: &AttrPath) -> Option<&str> {
-    path.segments().iter().rev().find_map(Segment::as_name)
-}
-
 #[cfg(test)]
 pub(crate) mod test_support {
     use plumb_model::{AttrPath, Value};

@@ -2,7 +2,7 @@
 
 use plumb_model::{AttrPath, Value};
 
-use super::{NormalizeContext, Normalizer, last_name, walk_mut};
+use super::{NormalizeContext, Normalizer, walk_mut};
 
 pub struct ProtocolNumber;
 
@@ -33,13 +33,13 @@ impl Normalizer for ProtocolNumber {
     }
     fn normalize(&self, _ctx: &NormalizeContext<'_>, path: &AttrPath, value: &mut Value) {
         walk_mut(value, &mut path.clone(), &mut |p, v| {
-            if matches!(last_name(p), Some("protocol" | "ip_protocol"))
+            if matches!(p.last_name(), Some("protocol" | "ip_protocol"))
                 && let Value::String(s) = v
                 && let Some(number) = protocol_number(s)
             {
                 *s = number.to_owned();
             }
-            if matches!(last_name(p), Some("protocol" | "ip_protocol"))
+            if matches!(p.last_name(), Some("protocol" | "ip_protocol"))
                 && let Some(n) = v.as_i64()
             {
                 *v = Value::String(n.to_string());

@@ -15,6 +15,10 @@ mod ebs_encryption_disabled;
 mod imdsv2_disabled;
 mod nacl_allow_open_world;
 mod network_resource_deleted;
+mod parity_resource_absent;
+mod parity_setting_differs;
+mod parity_tags_differ;
+mod parity_version_differs;
 mod public_ip_enabled;
 mod resource_missing;
 mod route_to_internet_added;
@@ -62,12 +66,7 @@ impl AttributeChange<'_> {
 
     /// The last attribute name of the path (`http_tokens` in `metadata_options[0].http_tokens`).
     pub fn leaf(&self) -> &str {
-        self.path
-            .segments()
-            .iter()
-            .rev()
-            .find_map(plumb_model::Segment::as_name)
-            .unwrap_or_default()
+        self.path.last_name().unwrap_or_default()
     }
 
     pub fn state_bool(&self) -> Option<bool> {
@@ -96,6 +95,51 @@ pub struct ResourceEvent<'a> {
     pub attributes: &'a Value,
 }
 
+/// One way environments disagree, as a parity rule sees it (`plumb parity`).
+#[derive(Clone, Copy, Debug)]
+pub struct ParityChange<'a> {
+    pub resource_type: &'a str,
+    pub kind: plumb_model::ParityKind,
+    /// The attribute that differs; `None` for a resource absent from some environments.
+    pub path: Option<&'a AttrPath>,
+    /// Each environment's value at `path` (for `Absent`: `Some` where the resource is).
+    pub values: &'a [(&'a str, Option<&'a Value>)],
+}
+
+impl ParityChange<'_> {
+    /// The last attribute name of the path.
+    pub fn leaf(&self) -> &str {
+        self.path.and_then(AttrPath::last_name).unwrap_or_default()
+    }
+
+    pub fn attribute(&self) -> &str {
+        self.path.and_then(AttrPath::top).unwrap_or_default()
+    }
+
+    /// Tags and descriptions: what `parity-tags-differ` judges.
+    pub fn is_tag_or_description(&self) -> bool {
+        matches!(self.attribute(), "tags" | "tags_all" | "volume_tags")
+            || self.leaf() == "description"
+    }
+
+    /// The environments and their values, `dev 5.7, staging 5.5`, for reasons; a sensitive
+    /// value is never written.
+    pub fn listing(&self) -> String {
+        self.values
+            .iter()
+            .map(|(env, value)| match value {
+                Some(v) if v.is_sensitive() || v.contains_sensitive() => {
+                    format!("{env} (sensitive)")
+                }
+                Some(Value::String(s)) => format!("{env} {s}"),
+                Some(Value::Null) | None => format!("{env} none"),
+                Some(other) => format!("{env} {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// A classification rule.
 pub trait Rule: Sync + Send {
     fn id(&self) -> &'static str;
@@ -113,6 +157,10 @@ pub trait Rule: Sync + Send {
     }
     /// A reason when this rule applies to a missing or unmanaged resource.
     fn check_resource(&self, _event: &ResourceEvent<'_>) -> Option<String> {
+        None
+    }
+    /// A reason when this rule applies to a difference between environments.
+    fn check_parity(&self, _change: &ParityChange<'_>) -> Option<String> {
         None
     }
 }
@@ -137,6 +185,10 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &attribute_changed::AttributeChanged,
         &tags_changed::TagsChanged,
         &description_changed::DescriptionChanged,
+        &parity_version_differs::ParityVersionDiffers,
+        &parity_resource_absent::ParityResourceAbsent,
+        &parity_setting_differs::ParitySettingDiffers,
+        &parity_tags_differ::ParityTagsDiffer,
     ]
 }
 
