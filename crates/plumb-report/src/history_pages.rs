@@ -78,6 +78,16 @@ pub fn render_history_markdown(view: &HistoryView, out: &mut dyn Write) -> io::R
     );
     text.push('\n');
 
+    let per_day = new_per_day(view);
+    if !per_day.is_empty() {
+        text.push_str("### New drift per day\n\n| day | critical | high | medium | low |\n");
+        text.push_str("| --- | ---: | ---: | ---: | ---: |\n");
+        for (day, [critical, high, medium, low]) in &per_day {
+            let _ = writeln!(text, "| {day} | {critical} | {high} | {medium} | {low} |");
+        }
+        text.push('\n');
+    }
+
     let several = facts.several_workspaces(view);
     let lists: [(&str, &[DriftItem], When); 3] = [
         ("New in the window", &view.new, |i| {
@@ -128,6 +138,49 @@ pub fn render_history_markdown(view: &HistoryView, out: &mut dyn Write) -> io::R
     out.write_all(text.as_bytes())
 }
 
+/// Drift frequency: the days of the window with new drift (the most recent
+/// [`MAX_DAYS`]), each with its new findings by severity, oldest first.
+fn new_per_day(view: &HistoryView) -> Vec<(&str, [u64; 4])> {
+    const MAX_DAYS: usize = 31;
+    let skip = view.new_per_day.len().saturating_sub(MAX_DAYS);
+    view.new_per_day
+        .iter()
+        .skip(skip)
+        .map(|(day, counts)| {
+            let mut row = [0; 4];
+            for (count, severity) in row.iter_mut().zip(SEVERITIES) {
+                *count = counts.get(severity).copied().unwrap_or(0);
+            }
+            (day.as_str(), row)
+        })
+        .collect()
+}
+
+/// The drift frequency as a table: new findings per day by severity.
+fn frequency_table(h: &mut String, view: &HistoryView) {
+    let per_day = new_per_day(view);
+    if per_day.is_empty() {
+        return;
+    }
+    h.push_str("<section>\n<h2>New drift per day</h2>\n<div class=\"table\"><table>\n");
+    h.push_str("<thead><tr><th>day</th>");
+    for severity in SEVERITIES {
+        let _ = write!(h, "<th class=\"num\">{severity}</th>");
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (day, counts) in &per_day {
+        let _ = write!(h, "<tr><td>{}</td>", esc(day));
+        for (count, severity) in counts.iter().zip(SEVERITIES) {
+            let _ = write!(
+                h,
+                "<td class=\"num\" data-label=\"{severity}\">{count}</td>"
+            );
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody></table></div>\n</section>\n");
+}
+
 /// What a list says of when an item came or went.
 type When = fn(&DriftItem) -> String;
 
@@ -173,6 +226,7 @@ pub fn render_history_html(view: &HistoryView, out: &mut dyn Write) -> io::Resul
         h.push_str("</header>\n<main>\n");
         score_chart(&mut h, &facts);
         severity_chart(&mut h, &facts);
+        frequency_table(&mut h, view);
     }
     let several = facts.several_workspaces(view);
     let skip_empty = view.runs.is_empty();
@@ -478,6 +532,7 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e6e9ed;vertical-a
 th{font-weight:600;color:#59636e;white-space:nowrap}
 td code{font-size:.85rem;overflow-wrap:anywhere}
 td.when{white-space:nowrap}
+th.num,td.num{text-align:right}
 .sev{display:inline-block;padding:0 8px;border-radius:10px;font-size:.8rem;font-weight:600;white-space:nowrap;color:#fff;background:#6e7781}
 .more{color:#59636e;font-size:.85rem;margin:.5rem 0 0}
 .none{color:#59636e}
