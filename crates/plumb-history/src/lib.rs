@@ -101,6 +101,9 @@ pub struct Run {
     pub plumb_version: String,
     /// The report's `summary`, as JSON text.
     pub summary_json: String,
+    /// Kinds of finding this run did not look for (`unmanaged`, in a scan that read only the
+    /// state's ids): their open findings stay open rather than look resolved.
+    pub not_looked_for: Vec<String>,
 }
 
 /// One finding of a run, as the history keeps it.
@@ -677,26 +680,33 @@ fn record_run(
         }
     }
 
+    // A list of strings always serializes.
+    let not_looked_for =
+        serde_json::to_string(&run.not_looked_for).unwrap_or_else(|_| "[]".to_owned());
     let resolved = {
         let mut gone = tx
             .prepare(
                 "UPDATE findings SET resolved_at = ?3, resolved_run = ?2
                      WHERE workspace = ?1 AND resolved_at IS NULL AND last_run <> ?2
+                       AND kind NOT IN (SELECT value FROM json_each(?4))
                      RETURNING fingerprint, subject, kind, severity, first_seen",
             )
             .map_err(sql)?;
         let mut resolved = gone
-            .query_map(params![run.workspace, run_id, run.time], |row| {
-                Ok(Resolved {
-                    fingerprint: row.get(0)?,
-                    workspace: run.workspace.clone(),
-                    subject: row.get(1)?,
-                    kind: row.get(2)?,
-                    severity: row.get(3)?,
-                    first_seen: row.get(4)?,
-                    resolved_at: run.time,
-                })
-            })
+            .query_map(
+                params![run.workspace, run_id, run.time, not_looked_for],
+                |row| {
+                    Ok(Resolved {
+                        fingerprint: row.get(0)?,
+                        workspace: run.workspace.clone(),
+                        subject: row.get(1)?,
+                        kind: row.get(2)?,
+                        severity: row.get(3)?,
+                        first_seen: row.get(4)?,
+                        resolved_at: run.time,
+                    })
+                },
+            )
             .map_err(sql)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(sql)?;

@@ -21,6 +21,7 @@ fn run(time: i64, workspace: &str, score: u32) -> Run {
         score,
         plumb_version: "0.1.0".to_owned(),
         summary_json: format!(r#"{{"score": {score}}}"#),
+        not_looked_for: Vec::new(),
     }
 }
 
@@ -312,6 +313,34 @@ fn workspaces_scanned_together_are_recorded_together() {
     assert!(matches!(err, HistoryError::DuplicateFingerprint { .. }));
     assert_eq!(count(&path, "runs"), 2);
     assert_eq!(history.metrics(Some("dev"), 0).unwrap().resolved, 0);
+}
+
+#[test]
+fn what_a_run_did_not_look_for_stays_open() {
+    let (_dir, path) = temp_db();
+    let mut history = History::open(&path).unwrap();
+    let unmanaged = Observed {
+        kind: "unmanaged".to_owned(),
+        ..seen("U", Some("medium"))
+    };
+    history
+        .record(&run(T1, "default", 70), &[a(), unmanaged.clone()])
+        .unwrap();
+    // A managed-only run: it read the state's ids alone, so U was not looked for.
+    let managed_only = Run {
+        not_looked_for: vec!["unmanaged".to_owned()],
+        ..run(T2, "default", 80)
+    };
+    let second = history.record(&managed_only, &[a()]).unwrap();
+    assert!(second.resolved.is_empty(), "{:?}", second.resolved);
+    // The next full run sees it again: still the drift first seen at T1.
+    let third = history
+        .record(&run(T3, "default", 70), &[a(), unmanaged])
+        .unwrap();
+    assert_eq!(
+        third.findings,
+        [status("A", T1, false), status("U", T1, false)]
+    );
 }
 
 #[test]

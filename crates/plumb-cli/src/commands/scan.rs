@@ -431,13 +431,21 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
             if many && request.ids.is_none() {
                 names.push(NO_WORKSPACE.to_owned());
             }
-            record_history(
-                path,
-                &names,
-                &mut result,
-                &mut workspace_summaries,
-                errors.is_empty(),
-            )?
+            // A run that compared part of what it would otherwise would make the rest look
+            // resolved: it is not recorded.
+            let partial = if !errors.is_empty() {
+                Some("some reads failed, and what they missed would look resolved")
+            } else if !args.types.is_empty() {
+                Some("--types compared some types only, and the others' drift would look resolved")
+            } else {
+                None
+            };
+            let scope = HistoryScope {
+                names: &names,
+                partial,
+                managed_only: request.ids.is_some(),
+            };
+            record_history(path, &scope, &mut result, &mut workspace_summaries)?
         }
         None => Vec::new(),
     };
@@ -485,19 +493,24 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
 /// recorded: what it could not read would look resolved.
 fn record_history(
     path: &std::path::Path,
-    names: &[String],
+    scope: &HistoryScope<'_>,
     result: &mut plumb_drift::ScanOutput,
     workspaces: &mut [plumb_model::WorkspaceSummary],
-    complete: bool,
 ) -> Result<Vec<plumb_model::ResolvedFinding>> {
-    if !complete {
+    if let Some(why) = scope.partial {
         result.warnings.push(format!(
-            "{}: this run is not recorded in the history: some reads failed, and what they \
-             missed would look resolved",
+            "{}: this run is not recorded in the history: {why}",
             path.display()
         ));
         return Ok(Vec::new());
     }
+    let names = scope.names;
+    // Unmanaged objects are looked for only when the reads listed everything.
+    let not_looked_for = if scope.managed_only {
+        vec![plumb_model::Kind::Unmanaged.as_str().to_owned()]
+    } else {
+        Vec::new()
+    };
     let mut history = plumb_history::History::open(path)?;
     let time = now()?;
     let owner = |finding: &plumb_model::Finding| {
@@ -534,6 +547,7 @@ fn record_history(
             score: u32::from(summary.score),
             plumb_version: env!("CARGO_PKG_VERSION").to_owned(),
             summary_json: serde_json::to_string(&summary)?,
+            not_looked_for: not_looked_for.clone(),
         });
     }
     let observed: Vec<Vec<plumb_history::Observed>> = drift
@@ -596,6 +610,16 @@ fn unmanaged_summary<'a>(
     }
     summary.score = plumb_drift::score::score(&summary);
     summary
+}
+
+/// Which runs a scan records in the history, and whether it may.
+struct HistoryScope<'a> {
+    /// One workspace's run each (with several, `*` for the objects none of them manages).
+    names: &'a [String],
+    /// Why the scan may not be recorded, when it may not.
+    partial: Option<&'a str>,
+    /// The reads asked for the states' ids only: no unmanaged object was looked for.
+    managed_only: bool,
 }
 
 /// What history counts as drift: changed, missing and unmanaged findings above noise.

@@ -338,3 +338,37 @@ fn a_scan_killed_while_it_writes_leaves_the_history_whole() {
     assert_eq!(second["summary"]["new"], EXTRA);
     assert_eq!(runs(&history), (2, 4 + i64::try_from(EXTRA).unwrap()));
 }
+
+/// A night that reads only the state's ids (`--managed-only`) did not look for unmanaged
+/// objects: it leaves them open. A night with `--types` compared part of the estate: it is not
+/// recorded at all.
+#[test]
+fn a_partial_night_resolves_nothing_it_did_not_look_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.db").display().to_string();
+    let one = live(dir.path(), "one.json", |_| {});
+    let by_hand = "i-0fedcba9876543210";
+    let (_, first) = night(&history, &one, FIRST, &[]);
+    assert_eq!(finding(&first, by_hand)["status"], "new");
+
+    let (_, managed_only) = night(&history, &one, FIRST + NIGHT, &["--managed-only"]);
+    assert_eq!(managed_only["summary"]["resolved"], 0, "{}", managed_only["summary"]);
+
+    let (_, typed) = night(&history, &one, FIRST + 2 * NIGHT, &["--types", "aws_vpc"]);
+    assert!(typed["summary"].get("new").is_none(), "{}", typed["summary"]);
+    assert!(
+        typed["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("not recorded in the history: --types")),
+        "{}",
+        typed["warnings"]
+    );
+
+    let (_, full) = night(&history, &one, FIRST + 3 * NIGHT, &[]);
+    let unmanaged = finding(&full, by_hand);
+    assert_eq!(unmanaged["status"], "open");
+    assert_eq!(unmanaged["first_seen"], "2025-12-01T00:00:00Z");
+    assert_eq!(full["summary"]["resolved"], 0);
+}
