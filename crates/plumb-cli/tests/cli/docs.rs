@@ -377,3 +377,58 @@ fn the_aws_adapter_doc_names_every_type_and_call() {
         );
     }
 }
+
+/// Every field `plumb parity` and `plumb diff` write is explained in docs/parity-format.md.
+#[test]
+fn parity_format_md_explains_every_field() {
+    fn keys(value: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    out.insert(key.clone());
+                    // Environment names and attribute names are data, not fields.
+                    if !matches!(
+                        key.as_str(),
+                        "values" | "sources" | "old" | "new" | "added" | "removed"
+                    ) {
+                        keys(v, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| keys(v, out)),
+            _ => {}
+        }
+    }
+    let dir = "testdata/parity/three-envs";
+    let mut args = vec![
+        "parity".to_owned(),
+        "--format".to_owned(),
+        "json".to_owned(),
+    ];
+    args.extend(["--policy".to_owned(), format!("{dir}/.plumb.hcl")]);
+    for env in ["dev", "staging", "prod"] {
+        args.extend(["--env".to_owned(), format!("{env}={dir}/envs/{env}")]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let parity: Value = serde_json::from_str(&stdout(&plumb(&args))).unwrap();
+    let diff = plumb(&[
+        "diff",
+        "testdata/diff/serial-41.tfstate",
+        "testdata/diff/serial-42.tfstate",
+        "--format",
+        "json",
+    ]);
+    let diff: Value = serde_json::from_str(&stdout(&diff)).unwrap();
+    let mut fields = std::collections::BTreeSet::new();
+    keys(&parity, &mut fields);
+    keys(&diff, &mut fields);
+    let doc = read("docs/parity-format.md");
+    let missing: Vec<&String> = fields
+        .iter()
+        .filter(|f| !doc.contains(&format!("`{f}`")) && !doc.contains(&format!("`{f}[]`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/parity-format.md does not explain: {missing:?}"
+    );
+}
