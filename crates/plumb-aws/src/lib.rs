@@ -95,6 +95,9 @@ pub struct AwsAdapter {
     runtime: tokio::runtime::Runtime,
     options: AwsOptions,
     base: aws_config::SdkConfig,
+    /// The credentials' account, once asked: the account guard and the reads share one
+    /// `GetCallerIdentity`.
+    account: std::sync::OnceLock<String>,
 }
 
 impl AwsAdapter {
@@ -112,6 +115,7 @@ impl AwsAdapter {
             runtime,
             options,
             base,
+            account: std::sync::OnceLock::new(),
         })
     }
 
@@ -122,9 +126,14 @@ impl AwsAdapter {
 
     /// The account the credentials act in (STS `GetCallerIdentity`, which needs no permission).
     pub fn caller_account(&self, region: &str) -> Result<String, AwsError> {
-        self.runtime
+        if let Some(account) = self.account.get() {
+            return Ok(account.clone());
+        }
+        let account = self
+            .runtime
             .block_on(client::caller_account(&self.base, region, None))
-            .map_err(AwsError::Identity)
+            .map_err(AwsError::Identity)?;
+        Ok(self.account.get_or_init(|| account).clone())
     }
 }
 
@@ -156,7 +165,15 @@ impl AwsAdapter {
         };
         // The account names the ARNs that EC2 leaves out; without it (no credentials, no
         // network) nothing can be read, and every scope says why.
-        let account = match client::caller_account(&self.base, first_region, Some(&stats)).await {
+        let asked = match self.account.get() {
+            Some(account) => {
+                // Asked already, by the account guard: that call is this scan's too.
+                stats.call(ops::GET_CALLER_IDENTITY.name);
+                Ok(account.clone())
+            }
+            None => client::caller_account(&self.base, first_region, Some(&stats)).await,
+        };
+        let account = match asked {
             Ok(account) => account,
             Err(error) => {
                 fetched.failures = wanted_scopes
