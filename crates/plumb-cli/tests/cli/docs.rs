@@ -378,7 +378,8 @@ fn the_aws_adapter_doc_names_every_type_and_call() {
     }
 }
 
-/// Every field `plumb parity` and `plumb diff` write is explained in docs/parity-format.md.
+/// Every field `plumb parity` and `plumb diff` write is explained in docs/parity-format.md, and
+/// their reports match docs/parity.schema.json.
 #[test]
 fn parity_format_md_explains_every_field() {
     fn keys(value: &Value, out: &mut std::collections::BTreeSet<String>) {
@@ -422,6 +423,23 @@ fn parity_format_md_explains_every_field() {
     let mut fields = std::collections::BTreeSet::new();
     keys(&parity, &mut fields);
     keys(&diff, &mut fields);
+    // Both match the schema.
+    let schema: Value = serde_json::from_str(&read("docs/parity.schema.json")).unwrap();
+    if let Err(err) = jsonschema::meta::validate(&schema) {
+        panic!("docs/parity.schema.json is not a valid JSON Schema: {err}");
+    }
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    for (name, report) in [("parity", &parity), ("diff", &diff)] {
+        if let Some(errors) = errors(&validator, report) {
+            panic!("the {name} report does not match docs/parity.schema.json:\n{errors}");
+        }
+    }
+    let mut drifting = parity.clone();
+    drifting["parity_findings"][0]["kind"] = "renamed".into();
+    assert!(
+        errors(&validator, &drifting).is_some(),
+        "the schema must be strict"
+    );
     let doc = read("docs/parity-format.md");
     let missing: Vec<&String> = fields
         .iter()
