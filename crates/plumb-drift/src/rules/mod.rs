@@ -16,6 +16,7 @@ mod imdsv2_disabled;
 mod nacl_allow_open_world;
 mod network_resource_deleted;
 mod parity_resource_absent;
+mod parity_security_differs;
 mod parity_setting_differs;
 mod parity_tags_differ;
 mod parity_version_differs;
@@ -186,6 +187,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &tags_changed::TagsChanged,
         &description_changed::DescriptionChanged,
         &parity_version_differs::ParityVersionDiffers,
+        &parity_security_differs::ParitySecurityDiffers,
         &parity_resource_absent::ParityResourceAbsent,
         &parity_setting_differs::ParitySettingDiffers,
         &parity_tags_differ::ParityTagsDiffer,
