@@ -281,8 +281,8 @@ fn canonical_address(address: &str, env: &str, policy: &Policy) -> String {
     out
 }
 
-/// Each address with every environment's resource (in environment order), and warnings for
-/// addresses an environment has twice.
+/// Each address with every environment's resource (in environment order), and a warning per
+/// environment that has addresses more than once.
 fn align<'e>(
     environments: &'e [Environment],
     policy: &Policy,
@@ -290,19 +290,25 @@ fn align<'e>(
 ) -> BTreeMap<String, Vec<Option<&'e EnvResource>>> {
     let mut aligned: BTreeMap<String, Vec<Option<&EnvResource>>> = BTreeMap::new();
     for (index, environment) in environments.iter().enumerate() {
+        let mut repeated: Vec<&str> = Vec::new();
         for resource in &environment.resources {
             let key = canonical_address(&resource.address, &environment.name, policy);
             let slots = aligned
-                .entry(key.clone())
+                .entry(key)
                 .or_insert_with(|| vec![None; environments.len()]);
             if slots[index].is_some() {
-                warnings.push(format!(
-                    "{}: {key} is there twice (as {}); the first is compared",
-                    environment.name, resource.address
-                ));
+                repeated.push(&resource.address);
                 continue;
             }
             slots[index] = Some(resource);
+        }
+        if let Some(first) = repeated.first() {
+            let more = if repeated.len() > 1 { ", ..." } else { "" };
+            warnings.push(format!(
+                "{}: {} of its addresses stand for one already seen ({first}{more}); the first of each is compared",
+                environment.name,
+                repeated.len()
+            ));
         }
     }
     aligned

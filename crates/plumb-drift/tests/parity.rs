@@ -156,6 +156,32 @@ fn a_resource_only_some_environments_have_is_absent() {
     );
 }
 
+#[test]
+fn an_address_an_environment_has_twice_is_one_warning() {
+    let named = |id: &str| {
+        resource(
+            "aws_instance[\"web\"]",
+            "aws_instance",
+            "eu-west-1",
+            map(vec![
+                ("id", Value::from(id)),
+                ("instance_type", Value::from("t3.small")),
+            ]),
+        )
+    };
+    let output = run(&[
+        env("dev", vec![named("i-1"), named("i-2"), named("i-3")]),
+        env("prod", vec![named("i-4")]),
+    ]);
+    assert!(output.findings.is_empty(), "{:?}", output.findings);
+    assert_eq!(
+        output.warnings,
+        [
+            "dev: 2 of its addresses stand for one already seen (aws_instance[\"web\"], ...); the first of each is compared"
+        ]
+    );
+}
+
 /// A generated resource: an instance or a security group with a few rules.
 fn generated() -> impl Strategy<Value = Vec<EnvResource>> {
     let instance = (

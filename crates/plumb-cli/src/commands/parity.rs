@@ -35,9 +35,10 @@ fn is_snapshot(path: &Path) -> Result<bool> {
 }
 
 /// A snapshot's objects as an environment's resources: by Name tag when `by_name` (other
-/// environments' ids are other ids), else by id. Objects AWS made by itself or that belong to
-/// another (a default VPC, an instance's root volume) are left out, as a scan leaves them out
-/// of unmanaged ones; so are objects without a Name tag when matched by name, counted in a
+/// environments' ids are other ids), else by id. Objects AWS made by itself, that belong to
+/// another, or that another system manages (a default VPC, an instance's root volume, an Auto
+/// Scaling group's instances, which share one Name) are left out, as a scan leaves them out of
+/// unmanaged ones; so are objects without a Name tag when matched by name, counted in a
 /// warning.
 fn snapshot_resources(
     path: &Path,
@@ -56,8 +57,9 @@ fn snapshot_resources(
     let mut unnamed = 0usize;
     let mut resources = Vec::new();
     for observation in &fetched.observations {
-        if observation.meta.contains_key(meta::DEFAULT)
-            || observation.meta.contains_key(meta::OWNER)
+        if [meta::DEFAULT, meta::OWNER, meta::MANAGED_BY]
+            .iter()
+            .any(|key| observation.meta.contains_key(*key))
         {
             continue;
         }

@@ -16,26 +16,45 @@ use plumb_report::scan::{ReadError, ScanReport, render_json, render_table};
 use crate::cli::{FailOn, ReportFormat, ReportOutputArgs, ScanArgs};
 use crate::{exit, inputs, output};
 
-/// Stops a scan whose credentials act in another account than the state's resources: read
-/// there, every resource would look missing.
+/// Stops a scan whose credentials act in another account than a workspace's resources: read
+/// there, every resource of that workspace would look missing. With several workspaces each is
+/// checked, since one live read sees one account.
 fn check_account(
     aws: &plumb_aws::AwsAdapter,
-    states: &[&plumb_model::StateDoc],
+    workspaces: &[WorkspaceRead],
+    many: bool,
     region: &str,
 ) -> Result<()> {
-    let expected = plumb_aws::accounts_in(states.iter().flat_map(|s| s.managed()));
-    if expected.is_empty() {
-        return Ok(());
+    let mut caller: Option<String> = None;
+    for workspace in workspaces {
+        let expected = plumb_aws::accounts_in(
+            workspace
+                .states
+                .iter()
+                .flat_map(plumb_model::StateDoc::managed),
+        );
+        if expected.is_empty() {
+            continue;
+        }
+        let caller = match &caller {
+            Some(account) => account.clone(),
+            None => caller.insert(aws.caller_account(region)?).clone(),
+        };
+        if expected.contains(&caller) {
+            continue;
+        }
+        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+        let whose = if many {
+            format!("workspace {}'s", workspace.name)
+        } else {
+            "the state's".to_owned()
+        };
+        bail!(
+            "the AWS credentials act in account {caller}, but {whose} resources are in {} (from their ARNs and owner ids): use the right profile, or pass --any-account to scan anyway",
+            expected.join(", ")
+        );
     }
-    let caller = aws.caller_account(region)?;
-    if expected.contains(&caller) {
-        return Ok(());
-    }
-    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-    bail!(
-        "the AWS credentials act in account {caller}, but the state's resources are in {} (from their ARNs and owner ids): use the right profile, or pass --any-account to scan anyway",
-        expected.join(", ")
-    )
+    Ok(())
 }
 
 /// The name unmanaged objects go under when several workspaces are scanned together: they
@@ -300,9 +319,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         }
         if !args.any_account {
             let first = regions.iter().next().map_or("us-east-1", String::as_str);
-            let states: Vec<&plumb_model::StateDoc> =
-                workspaces.iter().flat_map(|w| &w.states).collect();
-            check_account(aws, &states, first)?;
+            check_account(aws, &workspaces, many, first)?;
         }
     }
     if let Some(aws) = aws {

@@ -183,6 +183,19 @@ fn credentials_of_another_account_stop_the_scan() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["summary"]["missing"], 1, "{report}");
+
+    // One live read sees one account: a workspace of another account stops a scan of many,
+    // even beside one of the right account, and the error names it.
+    let here = tempfile::tempdir().unwrap();
+    let right = state_in_account(here.path(), "123456789012");
+    let output = plumb(&[
+        "scan",
+        "--workspace",
+        &format!("dev={right}"),
+        "--workspace",
+        &format!("prod={state}"),
+    ]);
+    assert_clean_error(&output, "workspace prod's resources are in 111122223333");
 }
 
 #[test]
