@@ -14,7 +14,7 @@ mkdir -p "$work"
 state="$work/state-$instances.tfstate"
 
 echo "==> building release binaries"
-cargo build --release --locked -p plumb-cli -p plumb-state --examples --bins 2>&1 | tail -1
+cargo build --release --locked --no-default-features -p plumb-cli -p plumb-state --examples --bins 2>&1 | tail -1
 
 if [[ ! -s $state ]]; then
   echo "==> generating a state of $instances resource instances"

@@ -74,7 +74,7 @@ pub fn run(args: &AdaptersArgs) -> Result<u8> {
             protocol: None,
             path: None,
             types: Some(
-                plumb_aws::SUPPORTED_TYPES
+                super::aws::SUPPORTED_TYPES
                     .iter()
                     .map(|t| (*t).to_owned())
                     .collect(),

@@ -6,6 +6,7 @@ mod check_plan;
 mod diff;
 mod inspect;
 mod parity;
+#[cfg(feature = "aws")]
 mod progress;
 mod remediate;
 mod report;
@@ -43,9 +44,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(crate::exit::OK)
         }
         Command::IamPolicy => {
-            crate::output::write_stdout(|out| {
-                std::io::Write::write_all(out, plumb_aws::iam_policy().as_bytes())
-            })?;
+            let policy = aws::iam_policy()?;
+            crate::output::write_stdout(|out| std::io::Write::write_all(out, policy.as_bytes()))?;
             Ok(crate::exit::OK)
         }
     }

@@ -20,14 +20,14 @@ use crate::{exit, inputs, output};
 /// there, every resource of that workspace would look missing. With several workspaces each is
 /// checked, since one live read sees one account.
 fn check_account(
-    aws: &plumb_aws::AwsAdapter,
+    aws: &super::aws::AwsAdapter,
     workspaces: &[WorkspaceRead],
     many: bool,
     region: &str,
 ) -> Result<()> {
     let mut caller: Option<String> = None;
     for workspace in workspaces {
-        let expected = plumb_aws::accounts_in(
+        let expected = super::aws::accounts_in(
             workspace
                 .states
                 .iter()
@@ -258,7 +258,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         registry.register(Box::new(plugin));
     }
     if aws.is_some() {
-        served.extend(plumb_aws::SUPPORTED_TYPES.iter().map(|t| (*t).to_owned()));
+        served.extend(super::aws::SUPPORTED_TYPES.iter().map(|t| (*t).to_owned()));
     }
 
     // Every managed type in the states, and every type the adapters can list (for unmanaged).
@@ -304,7 +304,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
             };
             let resource_type = base_type(&resource.address.r#type);
             let scope = Scope::new(region, resource_type);
-            if plumb_aws::wants_per_resource_read(resource_type, &resource.attributes) {
+            if super::aws::wants_per_resource_read(resource_type, &resource.attributes) {
                 details
                     .entry(scope.clone())
                     .or_default()

@@ -9,10 +9,10 @@ use crate::{exit, output};
 
 pub fn run(args: &SnapshotArgs) -> Result<u8> {
     for t in &args.types {
-        if !plumb_aws::SUPPORTED_TYPES.contains(&t.as_str()) {
+        if !super::aws::SUPPORTED_TYPES.contains(&t.as_str()) {
             bail!(
                 "--types: {t} is not read by the AWS adapter (it reads {})",
-                plumb_aws::SUPPORTED_TYPES.join(", ")
+                super::aws::SUPPORTED_TYPES.join(", ")
             );
         }
     }
@@ -23,7 +23,7 @@ pub fn run(args: &SnapshotArgs) -> Result<u8> {
         args.region.clone()
     };
     let types = if args.types.is_empty() {
-        plumb_aws::SUPPORTED_TYPES
+        super::aws::SUPPORTED_TYPES
             .iter()
             .map(|t| (*t).to_owned())
             .collect()
