@@ -239,16 +239,10 @@ pub struct Episode {
     pub resolved_at: Option<i64>,
 }
 
-/// A finding still open at its workspace's last run.
+/// A finding still open at its workspace's last run: an episode without an end, and its age.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenFinding {
-    pub workspace: String,
-    pub fingerprint: String,
-    pub subject: String,
-    pub kind: String,
-    pub severity: Option<String>,
-    /// Unix seconds.
-    pub first_seen: i64,
+    pub episode: Episode,
     /// Seconds from `first_seen` to the workspace's last run.
     pub age_seconds: i64,
 }
@@ -469,12 +463,15 @@ impl History {
                 .map_err(sql)?;
             stmt.query_map(params![workspace], |row| {
                 Ok(OpenFinding {
-                    workspace: row.get(0)?,
-                    fingerprint: row.get(1)?,
-                    subject: row.get(2)?,
-                    kind: row.get(3)?,
-                    severity: row.get(4)?,
-                    first_seen: row.get(5)?,
+                    episode: Episode {
+                        workspace: row.get(0)?,
+                        fingerprint: row.get(1)?,
+                        subject: row.get(2)?,
+                        kind: row.get(3)?,
+                        severity: row.get(4)?,
+                        first_seen: row.get(5)?,
+                        resolved_at: None,
+                    },
                     age_seconds: row.get(6)?,
                 })
             })

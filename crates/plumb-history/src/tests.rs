@@ -146,21 +146,27 @@ fn follows_findings_across_three_runs() {
         m.open,
         [
             OpenFinding {
-                workspace: "default".to_owned(),
-                fingerprint: "C".to_owned(),
-                subject: "aws_instance.c".to_owned(),
-                kind: "changed".to_owned(),
-                severity: None,
-                first_seen: T2,
+                episode: Episode {
+                    workspace: "default".to_owned(),
+                    fingerprint: "C".to_owned(),
+                    subject: "aws_instance.c".to_owned(),
+                    kind: "changed".to_owned(),
+                    severity: None,
+                    first_seen: T2,
+                    resolved_at: None,
+                },
                 age_seconds: T3 - T2,
             },
             OpenFinding {
-                workspace: "default".to_owned(),
-                fingerprint: "A".to_owned(),
-                subject: "aws_instance.a".to_owned(),
-                kind: "changed".to_owned(),
-                severity: Some("high".to_owned()),
-                first_seen: T3,
+                episode: Episode {
+                    workspace: "default".to_owned(),
+                    fingerprint: "A".to_owned(),
+                    subject: "aws_instance.a".to_owned(),
+                    kind: "changed".to_owned(),
+                    severity: Some("high".to_owned()),
+                    first_seen: T3,
+                    resolved_at: None,
+                },
                 age_seconds: 0,
             },
         ]
@@ -231,7 +237,7 @@ fn workspaces_do_not_affect_each_other() {
     assert_eq!(staging.runs, 1);
     assert_eq!(staging.resolved, 0);
     assert_eq!(staging.open.len(), 1);
-    assert_eq!(staging.open[0].first_seen, T1 + 60);
+    assert_eq!(staging.open[0].episode.first_seen, T1 + 60);
     assert_eq!(staging.scores.len(), 1);
 
     let all = history.metrics(None, 0).unwrap();
@@ -240,7 +246,7 @@ fn workspaces_do_not_affect_each_other() {
     let open: Vec<(&str, &str)> = all
         .open
         .iter()
-        .map(|o| (o.workspace.as_str(), o.fingerprint.as_str()))
+        .map(|o| (o.episode.workspace.as_str(), o.episode.fingerprint.as_str()))
         .collect();
     assert_eq!(open, [("prod", "B"), ("staging", "A")]);
     let workspaces: Vec<&str> = all.scores.iter().map(|p| p.workspace.as_str()).collect();
@@ -275,7 +281,7 @@ fn a_failed_run_leaves_the_database_as_it_was() {
     assert!(
         m.open
             .iter()
-            .all(|o| o.first_seen == T1 && o.age_seconds == 0)
+            .all(|o| o.episode.first_seen == T1 && o.age_seconds == 0)
     );
 
     // The history goes on from where it was.

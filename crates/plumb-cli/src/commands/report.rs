@@ -54,6 +54,11 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         age_days: None,
     };
     #[allow(clippy::cast_precision_loss)]
+    let open_item = |o: &plumb_history::OpenFinding| DriftItem {
+        age_days: Some(o.age_seconds as f64 / 86_400.0),
+        ..item(&o.episode)
+    };
+    #[allow(clippy::cast_precision_loss)]
     let view = HistoryView {
         workspace: args.workspace.clone(),
         since: format_time(since),
@@ -67,19 +72,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         mttr_hours: metrics.mttr_seconds.map(|s| s / 3600.0),
         new: metrics.began.iter().map(item).collect(),
         resolved: metrics.ended.iter().map(item).collect(),
-        open: metrics
-            .open
-            .iter()
-            .map(|o| DriftItem {
-                workspace: o.workspace.clone(),
-                subject: o.subject.clone(),
-                kind: o.kind.clone(),
-                severity: o.severity.clone(),
-                first_seen: format_time(o.first_seen),
-                resolved_at: None,
-                age_days: Some(o.age_seconds as f64 / 86_400.0),
-            })
-            .collect(),
+        open: metrics.open.iter().map(open_item).collect(),
     };
     let render = |out: &mut dyn std::io::Write| match args.format {
         HistoryFormat::Html => render_history_html(&view, out),
