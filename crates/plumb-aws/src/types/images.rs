@@ -11,6 +11,7 @@ use aws_sdk_ec2::types::{
 use plumb_model::Value;
 
 use super::Read;
+use super::instance::capacity_reservation;
 use crate::attrs::{Attrs, Observed, enum_str, managed_by, tag_map};
 use crate::ops;
 use crate::region::{RegionReader, partition};
@@ -316,20 +317,10 @@ fn launch_template_data(attributes: Attrs, data: &ResponseLaunchTemplateData) ->
         .block(
             "capacity_reservation_specification",
             data.capacity_reservation_specification().map(|c| {
-                let target = c.capacity_reservation_target().map(|t| {
-                    Attrs::new()
-                        .str("capacity_reservation_id", t.capacity_reservation_id())
-                        .str(
-                            "capacity_reservation_resource_group_arn",
-                            t.capacity_reservation_resource_group_arn(),
-                        )
-                });
-                Attrs::new()
-                    .str(
-                        "capacity_reservation_preference",
-                        enum_str(c.capacity_reservation_preference()),
-                    )
-                    .block("capacity_reservation_target", target)
+                capacity_reservation(
+                    c.capacity_reservation_preference(),
+                    c.capacity_reservation_target(),
+                )
             }),
         )
         .block(

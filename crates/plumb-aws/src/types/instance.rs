@@ -229,20 +229,10 @@ fn observe(
         .block(
             "capacity_reservation_specification",
             instance.capacity_reservation_specification().map(|c| {
-                let target = c.capacity_reservation_target().map(|t| {
-                    Attrs::new()
-                        .str("capacity_reservation_id", t.capacity_reservation_id())
-                        .str(
-                            "capacity_reservation_resource_group_arn",
-                            t.capacity_reservation_resource_group_arn(),
-                        )
-                });
-                Attrs::new()
-                    .str(
-                        "capacity_reservation_preference",
-                        enum_str(c.capacity_reservation_preference()),
-                    )
-                    .block("capacity_reservation_target", target)
+                capacity_reservation(
+                    c.capacity_reservation_preference(),
+                    c.capacity_reservation_target(),
+                )
             }),
         )
         .bool("ebs_optimized", instance.ebs_optimized())
@@ -400,6 +390,24 @@ fn block_device(
             "volume_type",
             enum_str(volume.and_then(Volume::volume_type)),
         )
+}
+
+/// `capacity_reservation_specification`, as an instance and a launch template both write it.
+pub(crate) fn capacity_reservation(
+    preference: Option<&aws_sdk_ec2::types::CapacityReservationPreference>,
+    target: Option<&aws_sdk_ec2::types::CapacityReservationTargetResponse>,
+) -> Attrs {
+    let target = target.map(|t| {
+        Attrs::new()
+            .str("capacity_reservation_id", t.capacity_reservation_id())
+            .str(
+                "capacity_reservation_resource_group_arn",
+                t.capacity_reservation_resource_group_arn(),
+            )
+    });
+    Attrs::new()
+        .str("capacity_reservation_preference", enum_str(preference))
+        .block("capacity_reservation_target", target)
 }
 
 #[cfg(test)]
