@@ -384,9 +384,14 @@ pub struct SnapshotArgs {
     /// The resource types to read, comma-separated (default: every type the adapter reads).
     #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
     pub types: Vec<String>,
-    /// Leave sensitive values out (user data, password data), for a snapshot to share.
+    /// Leave sensitive values out (user data, password data, and what the policy names
+    /// sensitive), for a snapshot to share.
     #[arg(long)]
     pub redact: bool,
+    /// With --redact, the policy whose `sensitive` blocks are left out too (default:
+    /// `.plumb.hcl` in the current directory, when there is one).
+    #[arg(long, value_name = "FILE", requires = "redact")]
+    pub policy: Option<PathBuf>,
     /// The snapshot file to write.
     #[arg(long, value_name = "FILE")]
     pub output: PathBuf,

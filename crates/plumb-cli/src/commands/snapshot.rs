@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use plumb_adapter::{Adapter, FetchRequest, write_snapshot};
 
 use crate::cli::SnapshotArgs;
-use crate::{exit, output};
+use crate::{exit, inputs, output};
 
 pub fn run(args: &SnapshotArgs) -> Result<u8> {
     for t in &args.types {
@@ -36,7 +36,12 @@ pub fn run(args: &SnapshotArgs) -> Result<u8> {
         thorough: args.aws.thorough,
         ..FetchRequest::default()
     };
-    let fetched = adapter.fetch(&request)?;
+    let mut fetched = adapter.fetch(&request)?;
+    if args.redact {
+        // What the policy names sensitive is marked, so that redaction leaves it out too.
+        let policy = inputs::policy(args.policy.as_deref(), Some(std::path::Path::new(".")))?;
+        policy.mark_inputs(&mut [], None, &mut fetched.observations);
+    }
     output::write_file(&args.output, |out| {
         write_snapshot(out, &fetched, args.redact)
     })?;

@@ -342,3 +342,46 @@ fn a_managed_only_scan_asks_only_for_what_the_state_holds() {
     );
     assert_eq!(calls["DescribeInstances"], 1, "{calls}");
 }
+
+/// `snapshot --redact` leaves out what the policy names sensitive, besides what is always
+/// sensitive: the value is gone from the file and recorded as unread.
+#[test]
+fn a_redacted_snapshot_leaves_out_what_the_policy_names() {
+    let _ = moto();
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.hcl");
+    std::fs::write(
+        &policy,
+        "sensitive {\n  type = \"aws_vpc\"\n  path = \"cidr_block\"\n}\n",
+    )
+    .unwrap();
+    let record = |extra: &[&str]| -> serde_json::Value {
+        let snapshot = dir.path().join("live.json").display().to_string();
+        let args = [
+            "snapshot",
+            "--region",
+            "us-west-1",
+            "--types",
+            "aws_vpc",
+            "--output",
+            &snapshot,
+        ];
+        let output = plumb(&[&args[..], extra].concat());
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+        doc["resources"][0].clone()
+    };
+    let plain = record(&[]);
+    assert!(plain["attributes"]["cidr_block"].is_string(), "{plain}");
+    let policy = policy.display().to_string();
+    let redacted = record(&["--redact", "--policy", &policy]);
+    assert!(redacted["attributes"]["cidr_block"].is_null(), "{redacted}");
+    assert!(
+        redacted["unread"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(["cidr_block"])),
+        "{redacted}"
+    );
+}
