@@ -203,22 +203,17 @@ impl Subject<'_> {
 
     fn finding(&self, kind: Kind, severity: Option<Severity>, reason: String) -> Finding {
         Finding {
-            fingerprint: self.fingerprint(kind),
-            workspace: self.workspace.to_owned(),
             address: self.address.cloned(),
-            r#type: self.resource_type.to_owned(),
             id: self.id.map(str::to_owned),
             region: self.region.map(str::to_owned),
-            kind,
-            severity,
-            rules: Vec::new(),
-            reason,
-            attributes: Vec::new(),
-            source: None,
-            related: Vec::new(),
-            remediation: None,
-            first_seen: None,
-            status: None,
+            ..Finding::new(
+                self.fingerprint(kind),
+                self.workspace,
+                self.resource_type,
+                kind,
+                severity,
+                reason,
+            )
         }
     }
 }

@@ -484,22 +484,16 @@ fn a_locked_database_says_so() {
 fn observed_from_a_finding() {
     use plumb_model::{Address, Kind, Severity};
     let managed = Finding {
-        fingerprint: "fp1".to_owned(),
-        workspace: "default".to_owned(),
         address: Some("module.net.aws_instance.web[0]".parse::<Address>().unwrap()),
-        r#type: "aws_instance".to_owned(),
         id: Some("i-0abc".to_owned()),
-        region: None,
-        kind: Kind::Changed,
-        severity: Some(Severity::High),
-        rules: Vec::new(),
-        reason: "instance_type changed".to_owned(),
-        attributes: Vec::new(),
-        source: None,
-        related: Vec::new(),
-        remediation: None,
-        first_seen: None,
-        status: None,
+        ..Finding::new(
+            "fp1",
+            "default",
+            "aws_instance",
+            Kind::Changed,
+            Some(Severity::High),
+            "instance_type changed",
+        )
     };
     assert_eq!(
         Observed::from_finding(&managed),

@@ -77,6 +77,38 @@ pub struct Finding {
     pub status: Option<FindingStatus>,
 }
 
+impl Finding {
+    /// A finding with what every finding has; the rest (address, id, rules, attributes...)
+    /// empty, for the caller to fill in.
+    pub fn new(
+        fingerprint: impl Into<String>,
+        workspace: impl Into<String>,
+        r#type: impl Into<String>,
+        kind: Kind,
+        severity: Option<Severity>,
+        reason: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            fingerprint: fingerprint.into(),
+            workspace: workspace.into(),
+            address: None,
+            r#type: r#type.into(),
+            id: None,
+            region: None,
+            kind,
+            severity,
+            rules: Vec::new(),
+            reason: reason.into(),
+            attributes: Vec::new(),
+            source: None,
+            related: Vec::new(),
+            remediation: None,
+            first_seen: None,
+            status: None,
+        }
+    }
+}
+
 /// A finding's place in the history of its workspace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -8,22 +8,17 @@ use super::*;
 
 fn finding(kind: Kind, ty: &str, id: Option<&str>, address: Option<&str>) -> Finding {
     Finding {
-        fingerprint: format!("fp-{ty}-{}", id.or(address).unwrap_or_default()),
-        workspace: "default".into(),
         address: address.map(|a| a.parse().unwrap()),
-        r#type: ty.into(),
         id: id.map(str::to_owned),
         region: Some("us-east-1".into()),
-        kind,
-        severity: Some(Severity::High),
-        rules: Vec::new(),
-        reason: format!("{} {ty}", kind.as_str()),
-        attributes: Vec::new(),
-        source: None,
-        related: Vec::new(),
-        remediation: None,
-        first_seen: None,
-        status: None,
+        ..Finding::new(
+            format!("fp-{ty}-{}", id.or(address).unwrap_or_default()),
+            "default",
+            ty,
+            kind,
+            Some(Severity::High),
+            format!("{} {ty}", kind.as_str()),
+        )
     }
 }
 

@@ -736,22 +736,17 @@ mod tests {
         reason: &str,
     ) -> Finding {
         Finding {
-            fingerprint: "ffffffffffffffff".to_owned(),
-            workspace: "default".to_owned(),
             address: address.map(|a| a.parse().unwrap()),
-            r#type: r#type.to_owned(),
             id: Some(id.to_owned()),
             region: Some("eu-west-1".to_owned()),
-            kind,
-            severity,
-            rules: Vec::new(),
-            reason: reason.to_owned(),
-            attributes: Vec::new(),
-            source: None,
-            related: Vec::new(),
-            remediation: None,
-            first_seen: None,
-            status: None,
+            ..Finding::new(
+                "ffffffffffffffff",
+                "default",
+                r#type,
+                kind,
+                severity,
+                reason,
+            )
         }
     }
 

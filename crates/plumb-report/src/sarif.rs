@@ -825,26 +825,17 @@ mod tests {
             };
         }
         Finding {
-            fingerprint: fingerprint.into(),
-            workspace: "default".into(),
             address: address.map(|a| a.parse().unwrap()),
-            r#type: r#type.into(),
             id: id.map(str::to_owned),
             region: Some("eu-west-1".into()),
-            kind,
-            severity,
             rules,
-            reason: reason.into(),
             attributes,
             source: source.map(|(file, line)| SourceLocation {
                 file: file.into(),
                 line,
                 column: 1,
             }),
-            related: Vec::new(),
-            remediation: None,
-            first_seen: None,
-            status: None,
+            ..Finding::new(fingerprint, "default", r#type, kind, severity, reason)
         }
     }
 

@@ -151,21 +151,16 @@ fn finding_of(f: &Json) -> Result<Finding> {
         .map(|a| a.parse().map_err(|e| anyhow::anyhow!("`address`: {e}")))
         .transpose()?;
     Ok(Finding {
-        fingerprint: text("fingerprint").context("no `fingerprint`")?,
-        workspace: text("workspace").unwrap_or_else(|| "default".to_owned()),
         address,
-        r#type: text("type").context("no `type`")?,
         id: text("id"),
         region: text("region"),
-        kind,
-        severity,
-        rules: Vec::new(),
-        reason: text("reason").unwrap_or_default(),
-        attributes: Vec::new(),
-        source: None,
-        related: Vec::new(),
-        remediation: None,
-        first_seen: None,
-        status: None,
+        ..Finding::new(
+            text("fingerprint").context("no `fingerprint`")?,
+            text("workspace").unwrap_or_else(|| "default".to_owned()),
+            text("type").context("no `type`")?,
+            kind,
+            severity,
+            text("reason").unwrap_or_default(),
+        )
     })
 }
