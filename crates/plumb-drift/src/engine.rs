@@ -1211,6 +1211,16 @@ fn expired_ignores(policy: &Policy) -> impl Iterator<Item = String> + '_ {
     })
 }
 
+/// The warning that names the types compared without a provider schema, if any was.
+pub(crate) fn schemaless_warning(types: &BTreeSet<String>) -> Option<String> {
+    (!types.is_empty()).then(|| {
+        format!(
+            "compared without a provider schema (lists in order, null and empty alike): {}",
+            types.iter().cloned().collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
 /// Workspaces that share a policy file share its warnings: each is said once, in order.
 fn add_new(warnings: &mut Vec<String>, more: impl Iterator<Item = String>) {
     for warning in more {
@@ -1267,12 +1277,7 @@ fn finish(
             count,
         })
         .collect();
-    if !schemaless.is_empty() {
-        warnings.push(format!(
-            "compared without a provider schema (lists in order, null and empty alike): {}",
-            schemaless.iter().cloned().collect::<Vec<_>>().join(", ")
-        ));
-    }
+    warnings.extend(schemaless_warning(&schemaless));
     ScanOutput {
         summary,
         findings,

@@ -24,7 +24,7 @@ use plumb_schema::{ProviderSchemas, ResourceSchema};
 use crate::compare::{Outcome, compare};
 use crate::engine::{
     Verdict, classify, classify_attribute, classify_resource, is_sensitive, judged_attributes,
-    shown,
+    schemaless_warning, shown,
 };
 use crate::matching::base_type;
 use crate::normalize::walk_mut;
@@ -779,12 +779,7 @@ pub fn parity(input: &ParityInput<'_>) -> ParityOutput {
         expected: expected.len(),
         by_severity,
     };
-    if !schemaless.is_empty() {
-        warnings.push(format!(
-            "compared without a provider schema (lists in order, null and empty alike): {}",
-            schemaless.iter().cloned().collect::<Vec<_>>().join(", ")
-        ));
-    }
+    warnings.extend(schemaless_warning(&schemaless));
     ParityOutput {
         summary,
         findings,
