@@ -1096,6 +1096,79 @@ mod tests {
         assert_valid(&render(&[], &[], &[]));
     }
 
+    /// A parity log: the finding with a block in some environment's code is a result there,
+    /// the one without is a notification; both match the SARIF schema.
+    #[test]
+    fn parity_logs_match_the_sarif_schema() {
+        use plumb_model::{ParityFinding, ParityKind, ParitySummary};
+        let values = |a: &str, b: Option<&str>| {
+            [("dev", Some(a)), ("prod", b)]
+                .into_iter()
+                .map(|(env, v)| (env.to_owned(), v.map(Value::from)))
+                .collect()
+        };
+        let versions = ParityFinding {
+            fingerprint: "0123456789abcdef".into(),
+            address: "module.db.aws_db_instance.main".into(),
+            r#type: "aws_db_instance".into(),
+            kind: ParityKind::Differs,
+            path: Some(AttrPath::attr("engine_version")),
+            values: values("5.7", Some("5.5")),
+            severity: Severity::High,
+            rule: "parity-version-differs".into(),
+            reason: "engine_version differs: dev 5.7, prod 5.5".into(),
+            sources: [(
+                "prod".to_owned(),
+                SourceLocation {
+                    file: "modules/db/main.tf".into(),
+                    line: 12,
+                    column: 1,
+                },
+            )]
+            .into_iter()
+            .collect(),
+        };
+        let absent = ParityFinding {
+            fingerprint: "fedcba9876543210".into(),
+            address: "aws_ebs_volume.scratch".into(),
+            r#type: "aws_ebs_volume".into(),
+            kind: ParityKind::Absent,
+            path: None,
+            values: values("vol-1", None),
+            severity: Severity::Medium,
+            rule: "parity-resource-absent".into(),
+            reason: "only in dev; absent in prod".into(),
+            sources: std::collections::BTreeMap::new(),
+        };
+        let summary = ParitySummary {
+            environments: vec!["dev".into(), "prod".into()],
+            ..ParitySummary::default()
+        };
+        let findings = [versions, absent];
+        let report = crate::parity::ParityReport {
+            summary: &summary,
+            findings: &findings,
+            expected: &[],
+            schemaless_types: &[],
+            warnings: &["compared without a provider schema: aws_db_instance".to_owned()],
+        };
+        let mut out = Vec::new();
+        render_parity_sarif(&report, RULES, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_valid(&text);
+        let log: Json = serde_json::from_str(&text).unwrap();
+        let run = &log["runs"][0];
+        assert_eq!(run["results"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "modules/db/main.tf"
+        );
+        let notes = run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap();
+        assert_eq!(notes.len(), 2, "{notes:?}");
+    }
+
     /// The validator is not one that accepts anything.
     #[test]
     fn the_schema_rejects_a_broken_log() {
