@@ -431,13 +431,44 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         })
         .collect();
     if let Some(dir) = &args.remediate {
-        remediate(
-            dir,
-            &mut result,
-            &fetched.observations,
-            &run_policy,
-            &schemas,
-        )?;
+        if many {
+            // Each workspace's files go beside each other, one directory per workspace: its
+            // `terraform` commands run in its own root module.
+            let mut by_workspace: BTreeMap<String, Vec<plumb_model::Finding>> = BTreeMap::new();
+            for finding in &result.findings {
+                by_workspace
+                    .entry(finding.workspace.clone())
+                    .or_default()
+                    .push(finding.clone());
+            }
+            for (name, mut findings) in by_workspace {
+                let into = dir.join(workspace_dir(&name));
+                remediate(
+                    &into,
+                    &mut findings,
+                    &fetched.observations,
+                    &run_policy,
+                    &schemas,
+                )?;
+                for remedied in findings {
+                    if let Some(finding) = result
+                        .findings
+                        .iter_mut()
+                        .find(|f| f.fingerprint == remedied.fingerprint)
+                    {
+                        finding.remediation = remedied.remediation;
+                    }
+                }
+            }
+        } else {
+            remediate(
+                dir,
+                &mut result.findings,
+                &fetched.observations,
+                &run_policy,
+                &schemas,
+            )?;
+        }
     }
     let mut workspace_summaries = workspace_summaries;
     let resolved = match &args.history {
@@ -665,9 +696,31 @@ pub(super) fn now() -> Result<i64> {
 /// that take the live values) and gives each finding its `remediation`. The live
 /// objects that resource blocks are generated from carry every sensitive mark first, so no
 /// sensitive value reaches a file.
+/// A workspace's remediation directory: its name, with `*` (objects no workspace manages)
+/// written `unmanaged` and nothing that could climb out of the directory given.
+fn workspace_dir(name: &str) -> PathBuf {
+    if name == NO_WORKSPACE {
+        return PathBuf::from("unmanaged");
+    }
+    name.split('/')
+        .filter(|part| !part.is_empty() && *part != "." && *part != "..")
+        .map(|part| {
+            part.chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || "-_.".contains(c) {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect()
+}
+
 fn remediate(
     dir: &std::path::Path,
-    result: &mut plumb_drift::ScanOutput,
+    findings: &mut [plumb_model::Finding],
     observations: &[plumb_model::Observation],
     policy: &plumb_drift::Policy,
     schemas: &plumb_schema::ProviderSchemas,
@@ -677,8 +730,7 @@ fn remediate(
             .iter()
             .map(|o| ((o.region.as_str(), o.r#type.as_str(), o.id.as_str()), o))
             .collect();
-    let live: BTreeMap<&str, plumb_model::Value> = result
-        .findings
+    let live: BTreeMap<&str, plumb_model::Value> = findings
         .iter()
         .filter(|f| f.kind == plumb_model::Kind::Unmanaged)
         .filter_map(|f| {
@@ -690,16 +742,15 @@ fn remediate(
         })
         .collect();
     let files = plumb_remediate::remediate(
-        &result.findings,
+        findings,
         &|f: &plumb_model::Finding| live.get(f.fingerprint.as_str()),
         schemas,
     );
     drop(live);
     super::remediate::write_files(dir, &files)?;
-    let accepted = super::remediate::accept(dir, &result.findings, schemas)?;
+    let accepted = super::remediate::accept(dir, findings, schemas)?;
     for entry in files.findings {
-        if let Some(finding) = result
-            .findings
+        if let Some(finding) = findings
             .iter_mut()
             .find(|f| f.fingerprint == entry.fingerprint)
         {
@@ -707,11 +758,7 @@ fn remediate(
         }
     }
     for (fingerprint, text) in accepted {
-        if let Some(finding) = result
-            .findings
-            .iter_mut()
-            .find(|f| f.fingerprint == fingerprint)
-        {
+        if let Some(finding) = findings.iter_mut().find(|f| f.fingerprint == fingerprint) {
             finding
                 .remediation
                 .get_or_insert_with(plumb_model::Remediation::default)

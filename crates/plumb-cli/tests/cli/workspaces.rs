@@ -319,3 +319,35 @@ fn bad_workspace_inputs_are_one_line_errors() {
     ]);
     assert_clean_error(&listed, ".plumb.hcl:3: workspaces: dev=nowhere: ");
 }
+
+/// With several workspaces, each one's remediation goes into a directory of its own (its
+/// `terraform` commands run in its own root module), and the objects none manages into
+/// `unmanaged/`.
+#[test]
+fn remediation_is_written_per_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fix");
+    let mut args = flags();
+    args.extend(["--remediate".to_owned(), out.display().to_string()]);
+    let (_, report) = scan_json(&args, &[]);
+    let read = |file: &str| {
+        std::fs::read_to_string(out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    assert!(read("prod/removed.tf").contains("from = aws_instance.bastion"));
+    assert!(read("dev/revert.sh").contains("-target='module.web.aws_instance.web'"));
+    assert!(!read("dev/revert.sh").contains("bastion"));
+    assert!(read("unmanaged/imports.tf").contains(BY_HAND));
+    assert!(!out.join("revert.sh").exists());
+    let kinds: Vec<(&str, bool)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["workspace"].as_str().unwrap(),
+                f["remediation"].is_object(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds, [("prod", true), ("dev", true), ("*", true)]);
+}
