@@ -74,7 +74,7 @@ pub fn render_history_markdown(view: &HistoryView, out: &mut dyn Write) -> io::R
         open[3],
         view.new.len(),
         view.resolved.len(),
-        mttr_text(view.mttr_hours),
+        text_escape(&facts.mttr_line(view)),
     );
     text.push('\n');
 
@@ -316,6 +316,45 @@ impl<'a> Facts<'a> {
                             .first()
                             .is_none_or(|w| w.name != i.workspace)
                     }))
+    }
+
+    /// With several workspaces, each one's mean time to remediation (hours) over the findings
+    /// resolved in the window, for the workspaces that resolved any.
+    fn mttr_by_workspace(&self, view: &'a HistoryView) -> Vec<(&'a str, f64)> {
+        if self.workspaces.len() < 2 {
+            return Vec::new();
+        }
+        let mut sums: BTreeMap<&str, (i64, u32)> = BTreeMap::new();
+        for item in &view.resolved {
+            let (Some(first), Some(resolved)) = (
+                unix_seconds(&item.first_seen),
+                item.resolved_at.as_deref().and_then(unix_seconds),
+            ) else {
+                continue;
+            };
+            let entry = sums.entry(item.workspace.as_str()).or_default();
+            entry.0 += resolved - first;
+            entry.1 += 1;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        sums.into_iter()
+            .map(|(name, (seconds, n))| (name, seconds as f64 / f64::from(n) / 3600.0))
+            .collect()
+    }
+
+    /// `2.0 days`, and with several workspaces each one's: `2.0 days (dev 1.0 days, prod 3.0 h)`.
+    fn mttr_line(&self, view: &'a HistoryView) -> String {
+        let each: Vec<String> = self
+            .mttr_by_workspace(view)
+            .iter()
+            .map(|(name, hours)| format!("{name} {}", mttr_text(Some(*hours))))
+            .collect();
+        let all = mttr_text(view.mttr_hours);
+        if each.is_empty() {
+            all
+        } else {
+            format!("{all} ({})", each.join(", "))
+        }
     }
 
     /// Open drift now by severity: the latest run of each workspace, summed.
@@ -599,6 +638,14 @@ fn cards(h: &mut String, view: &HistoryView, facts: &Facts<'_>) {
         &view.resolved.len().to_string(),
     );
     card(h, "", "MTTR", &esc(&mttr_text(view.mttr_hours)));
+    for (name, hours) in facts.mttr_by_workspace(view) {
+        card(
+            h,
+            "",
+            &format!("MTTR, {name}"),
+            &esc(&mttr_text(Some(hours))),
+        );
+    }
     h.push_str("</dl>\n");
 }
 

@@ -264,6 +264,14 @@ fn history_follows_each_workspace() {
     assert!(runs.iter().all(|r| r["workspace"] == "dev"));
     assert_eq!(view["mttr_hours"], 24.0);
     assert_eq!(view["open"].as_array().unwrap().len(), 0);
+
+    // Over all workspaces, the page gives each one's time to remediation beside the total.
+    let all = plumb_with_env(
+        &["report", "--history", &history, "--format", "markdown"],
+        &[("PLUMB_NOW", second_night)],
+    );
+    let text = stdout(&all);
+    assert!(text.contains("| 24.0 h (\\* 24.0 h, dev 24.0 h) |"), "{text}");
 }
 
 #[test]
