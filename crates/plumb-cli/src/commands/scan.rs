@@ -71,15 +71,25 @@ struct WorkspaceRead {
     policy: plumb_drift::Policy,
 }
 
-/// The workspaces to scan together: `--workspace` flags, else the `workspaces` list of the
-/// policy file a single scan would read; `None` for a scan of one root module.
+/// The workspaces to scan together: `--workspace` flags, else, when neither `--config` nor
+/// `--state` names one root module, the `workspaces` list of the policy file (`--policy`, or
+/// `.plumb.hcl` here); `None` for a scan of one root module.
 fn workspace_sources(
     args: &ScanArgs,
 ) -> Result<Option<(Vec<inputs::NamedSource>, Option<PathBuf>)>> {
-    let run_file = args.policy.clone().or_else(|| {
-        let dir = args.inputs.config.as_deref().unwrap_or(Path::new("."));
-        Some(dir.join(".plumb.hcl")).filter(|p| p.is_file())
-    });
+    let names_one = args.inputs.config.is_some() || !args.inputs.state.is_empty();
+    if names_one && !args.workspaces.is_empty() {
+        bail!(
+            "--config and --state name one root module; with several workspaces give each as --workspace NAME=DIR[,state=FILE]"
+        );
+    }
+    if names_one {
+        return Ok(None);
+    }
+    let run_file = args
+        .policy
+        .clone()
+        .or_else(|| Some(PathBuf::from(".plumb.hcl")).filter(|p| p.is_file()));
     let sources = if args.workspaces.is_empty() {
         let Some(file) = &run_file else {
             return Ok(None);
@@ -102,13 +112,6 @@ fn workspace_sources(
             .map(|spec| inputs::named_source(spec, None).map_err(|e| anyhow!("--workspace {e}")))
             .collect::<Result<Vec<_>>>()?
     };
-    let named_one = !args.inputs.state.is_empty()
-        || (args.inputs.config.is_some() && !args.workspaces.is_empty());
-    if named_one {
-        bail!(
-            "--config and --state name one root module; with several workspaces give each as --workspace NAME=DIR[,state=FILE]"
-        );
-    }
     let mut names = BTreeSet::new();
     for source in &sources {
         if source.name == NO_WORKSPACE {

@@ -120,6 +120,17 @@ fn scanned_alone_each_workspace_calls_the_others_objects_unmanaged() {
             ("default", BY_HAND, "unmanaged"),
         ])
     );
+    // A file that lists every workspace does not stop one of them from being scanned alone.
+    let (_, beside_the_list) = scan_json(
+        &[
+            "--config".into(),
+            path("envs/dev"),
+            "--policy".into(),
+            path(".plumb.hcl"),
+        ],
+        &[],
+    );
+    assert_eq!(findings(&beside_the_list), findings(&dev_alone));
     let (_, together) = scan_json(&flags(), &[]);
     assert!(
         findings(&together)
@@ -271,7 +282,10 @@ fn history_follows_each_workspace() {
         &[("PLUMB_NOW", second_night)],
     );
     let text = stdout(&all);
-    assert!(text.contains("| 24.0 h (\\* 24.0 h, dev 24.0 h) |"), "{text}");
+    assert!(
+        text.contains("| 24.0 h (\\* 24.0 h, dev 24.0 h) |"),
+        "{text}"
+    );
 }
 
 #[test]
