@@ -178,8 +178,8 @@ pub struct ScanArgs {
     pub policy: Option<PathBuf>,
     /// Scan this root module as workspace NAME, beside the others, against one live read:
     /// NAME=DIR (its .tf files and the state beside them), NAME=DIR,state=FILE, or
-    /// NAME=STATE[,config=DIR]. Repeatable; instead of --config and --state. Without it, a
-    /// `workspaces` list in the policy file says the same.
+    /// NAME=STATE[,config=DIR]. Repeatable; instead of --config and --state. Without any of
+    /// the three, a `workspaces` list in the policy file says the same.
     #[arg(long = "workspace", value_name = "NAME=PATH")]
     pub workspaces: Vec<String>,
     /// Exit 2 when a finding is at least this severe.
