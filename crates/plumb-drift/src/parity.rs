@@ -630,11 +630,12 @@ fn compare_address(
                     .any(|r| path.starts_with(r) || r.starts_with(path));
                 let leaf = path.last_name().unwrap_or_default();
                 let all_sensitive = values.values().flatten().all(Value::is_sensitive);
+                let across_regions = matches!(leaf, "ami" | "image_id") && regions.len() > 1;
                 let resolved = security_verdict(input.policy, base, path, &present).or_else(|| {
                     if !is_real || all_sensitive {
                         return None;
                     }
-                    if matches!(leaf, "ami" | "image_id") && regions.len() > 1 {
+                    if across_regions {
                         return None;
                     }
                     if policy_vary(input.policy, resource_type, address, path).is_some() {
@@ -682,7 +683,7 @@ fn compare_address(
                         "sensitive".to_owned(),
                         "secrets differ per environment; their values are never shown".to_owned(),
                     )
-                } else if is_real {
+                } else if is_real && across_regions {
                     (
                         "region".to_owned(),
                         "image ids differ between regions by nature".to_owned(),
