@@ -118,17 +118,10 @@ pub fn diff(
             }
         }
         (Value::Map(a), Value::Map(b)) => {
-            let keys: std::collections::BTreeSet<&str> = a.keys().chain(b.keys()).collect();
             let null = Value::Null;
-            for key in keys {
+            for (key, x, y) in a.zip(b) {
                 let child = path.with(Segment::Attr(key.to_owned()));
-                diff(
-                    schema,
-                    &child,
-                    a.get(key).unwrap_or(&null),
-                    b.get(key).unwrap_or(&null),
-                    out,
-                );
+                diff(schema, &child, x.unwrap_or(&null), y.unwrap_or(&null), out);
             }
         }
         // A set that is empty (normalized to null) on one side: every element added or removed.

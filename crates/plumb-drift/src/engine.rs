@@ -42,7 +42,7 @@ const MANAGED_ELSEWHERE_TAGS: &[(&str, &str)] = &[
 ];
 
 /// Why an unmatched live object is not reported as unmanaged, or `None` when it is.
-fn not_unmanaged(observation: &Observation) -> Option<&'static str> {
+pub fn not_unmanaged(observation: &Observation) -> Option<&'static str> {
     if observation
         .meta
         .get(meta::DEFAULT)
@@ -301,7 +301,7 @@ impl<'a> Scan<'a> {
             .filter_map(AttrPath::top)
             .collect();
 
-        for (key, s, l) in both_sides(state_map, live_map) {
+        for (key, s, l) in state_map.zip(live_map) {
             if NOT_COMPARED.contains(&key)
                 || unread_top.contains(key)
                 || key == "tags"
@@ -547,9 +547,7 @@ impl<'a> Scan<'a> {
             }
             return;
         }
-        let keys: BTreeSet<&str> = s.keys().chain(l.keys()).collect();
-        for key in keys {
-            let (a, b) = (s.get(key), l.get(key));
+        for (key, a, b) in s.zip(&l) {
             if a != b {
                 out.push(Difference {
                     path: AttrPath::attr("tags").child_key(key),
@@ -561,28 +559,6 @@ impl<'a> Scan<'a> {
             }
         }
     }
-}
-
-/// The keys of two maps in order, each with its value on either side: one pass over the two
-/// sorted entry lists instead of a key set and two lookups per key.
-fn both_sides<'m>(
-    left: &'m plumb_model::Map,
-    right: &'m plumb_model::Map,
-) -> impl Iterator<Item = (&'m str, Option<&'m Value>, Option<&'m Value>)> {
-    let (mut left, mut right) = (left.iter().peekable(), right.iter().peekable());
-    std::iter::from_fn(move || match (left.peek(), right.peek()) {
-        (Some(&(left_key, _)), Some(&(right_key, _))) => Some(match left_key.cmp(right_key) {
-            std::cmp::Ordering::Less => left.next().map(|(k, v)| (k, Some(v), None))?,
-            std::cmp::Ordering::Greater => right.next().map(|(k, v)| (k, None, Some(v)))?,
-            std::cmp::Ordering::Equal => {
-                let ((key, in_left), (_, in_right)) = (left.next()?, right.next()?);
-                (key, Some(in_left), Some(in_right))
-            }
-        }),
-        (Some(_), None) => left.next().map(|(k, v)| (k, Some(v), None)),
-        (None, Some(_)) => right.next().map(|(k, v)| (k, None, Some(v))),
-        (None, None) => None,
-    })
 }
 
 fn summarize_reason(diffs: &[AttributeDiff]) -> String {
@@ -1097,7 +1073,8 @@ pub(crate) fn judged_attributes<'v>(
     judged
 }
 
-fn name_tag(attributes: &Value) -> Option<&str> {
+/// An object's Name tag, from its effective tags; `None` when it has none or an empty one.
+pub(crate) fn name_tag(attributes: &Value) -> Option<&str> {
     ["tags_all", "tags"]
         .iter()
         .find_map(|k| {
@@ -1117,6 +1094,10 @@ fn link_replacements(
     unmanaged: &[usize],
     input: &WorkspacesInput<'_>,
 ) {
+    // Nothing to pair: the whole-input indexes below would be built for nothing.
+    if missing.is_empty() || unmanaged.is_empty() {
+        return;
+    }
     let state_attributes: HashMap<(&str, String), &Value> = input
         .workspaces
         .iter()

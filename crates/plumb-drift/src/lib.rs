@@ -34,6 +34,7 @@ use plumb_model::{
 };
 use plumb_schema::ProviderSchemas;
 
+pub use engine::not_unmanaged;
 pub use policy::Policy;
 
 /// What the adapters saw.
@@ -122,11 +123,7 @@ pub fn mark_sensitive_object(
     if let Some(schema) = schemas.resource(resource_type) {
         schema.block.mark_sensitive(attributes);
     }
-    for name in plumb_model::state::ALWAYS_SENSITIVE_ATTRIBUTES {
-        if attributes.get(name).is_some_and(|v| !v.is_null()) {
-            attributes.mark_sensitive(&[plumb_model::Segment::Attr((*name).to_owned())]);
-        }
-    }
+    plumb_model::state::mark_always_sensitive(attributes);
     policy.mark_sensitive(resource_type, attributes);
 }
 

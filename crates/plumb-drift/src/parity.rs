@@ -24,7 +24,7 @@ use plumb_schema::{ProviderSchemas, ResourceSchema};
 use crate::compare::{Outcome, compare};
 use crate::engine::{
     Verdict, classify, classify_attribute, classify_resource, is_sensitive, judged_attributes,
-    schemaless_warning, shown,
+    name_tag, schemaless_warning, shown,
 };
 use crate::matching::base_type;
 use crate::normalize::walk_mut;
@@ -159,23 +159,20 @@ impl EnvResource {
 
     /// A live object, by its Name tag (`by_name`: ids differ between environments by nature)
     /// or its id; `None` for an object without a Name tag when matched by name.
-    pub fn from_observation(observation: &Observation, by_name: bool) -> Option<EnvResource> {
+    /// Taken over without a copy, as the snapshot hands its observations over.
+    pub fn from_observation(observation: Observation, by_name: bool) -> Option<EnvResource> {
         let key = if by_name {
-            ["tags", "tags_all"]
-                .iter()
-                .find_map(|k| observation.attributes.get(k)?.get("Name")?.as_str())
-                .filter(|n| !n.is_empty())?
-                .to_owned()
+            name_tag(&observation.attributes)?.to_owned()
         } else {
             observation.id.clone()
         };
         let quoted = serde_json::to_string(&key).unwrap_or_default();
         Some(EnvResource {
             address: format!("{}[{quoted}]", observation.r#type),
-            r#type: observation.r#type.clone(),
-            id: Some(observation.id.clone()),
-            region: Some(observation.region.clone()),
-            attributes: observation.attributes.clone(),
+            r#type: observation.r#type,
+            id: Some(observation.id),
+            region: Some(observation.region),
+            attributes: observation.attributes,
             source: None,
         })
     }
@@ -284,7 +281,7 @@ fn canonical_address(address: &str, env: &str, policy: &Policy) -> String {
 /// Each address with every environment's resource (in environment order), and a warning per
 /// environment that has addresses more than once.
 fn align<'e>(
-    environments: &'e [Environment],
+    environments: &[&'e Environment],
     policy: &Policy,
     warnings: &mut Vec<String>,
 ) -> BTreeMap<String, Vec<Option<&'e EnvResource>>> {
@@ -364,16 +361,16 @@ fn differing_paths(
 
 /// The top-level attribute names to compare: all of every environment's, `tags_all` only
 /// where `tags` is absent (the two repeat each other).
-fn compared_keys(resources: &[&EnvResource]) -> BTreeSet<String> {
+fn compared_keys<'r>(resources: &[&'r EnvResource]) -> BTreeSet<&'r str> {
     let mut keys = BTreeSet::new();
     let mut has_tags = false;
     for resource in resources {
         if let Some(map) = resource.attributes.as_map() {
             has_tags |= map.contains_key("tags");
-            keys.extend(map.keys().map(str::to_owned));
+            keys.extend(map.keys());
         }
     }
-    keys.retain(|k| !(NOT_COMPARED.contains(&k.as_str()) || has_tags && k == "tags_all"));
+    keys.retain(|k| !(NOT_COMPARED.contains(k) || has_tags && *k == "tags_all"));
     keys
 }
 
@@ -524,10 +521,13 @@ fn compare_address(
     };
     let resource_type = first.r#type.as_str();
     let base = base_type(resource_type);
-    let sources: BTreeMap<String, SourceLocation> = present
-        .iter()
-        .filter_map(|(env, r)| Some(((*env).to_owned(), r.source.clone()?)))
-        .collect();
+    // Built only for a finding: most addresses have none.
+    let sources = || -> BTreeMap<String, SourceLocation> {
+        present
+            .iter()
+            .filter_map(|(env, r)| Some(((*env).to_owned(), r.source.clone()?)))
+            .collect()
+    };
     let mut found_here = 0usize;
 
     if present.len() < names.len() {
@@ -577,7 +577,7 @@ fn compare_address(
                     severity: verdict.severity,
                     rule: verdict.rule.to_owned(),
                     reason: verdict.reason,
-                    sources: sources.clone(),
+                    sources: sources(),
                 });
             }
         }
@@ -593,8 +593,8 @@ fn compare_address(
             resources.iter().map(|r| r.region.as_deref()).collect();
         for key in compared_keys(&resources) {
             let raw: Vec<Option<&Value>> =
-                resources.iter().map(|r| r.attributes.get(&key)).collect();
-            let as_is = differing_paths(schema, resource_type, &key, &raw);
+                resources.iter().map(|r| r.attributes.get(key)).collect();
+            let as_is = differing_paths(schema, resource_type, key, &raw);
             if as_is.is_empty() {
                 continue;
             }
@@ -603,12 +603,12 @@ fn compare_address(
                 .iter()
                 .map(|(env, r)| {
                     r.attributes
-                        .get(&key)
-                        .map(|v| without_identity(v, AttrPath::attr(&key), env))
+                        .get(key)
+                        .map(|v| without_identity(v, AttrPath::attr(key), env))
                 })
                 .collect();
             let canonical: Vec<Option<&Value>> = blanked.iter().map(Option::as_ref).collect();
-            let real = differing_paths(schema, resource_type, &key, &canonical);
+            let real = differing_paths(schema, resource_type, key, &canonical);
             for path in &as_is {
                 let values: BTreeMap<String, Option<Value>> = present
                     .iter()
@@ -631,6 +631,7 @@ fn compare_address(
                 let leaf = path.last_name().unwrap_or_default();
                 let all_sensitive = values.values().flatten().all(Value::is_sensitive);
                 let across_regions = matches!(leaf, "ami" | "image_id") && regions.len() > 1;
+                let varies = policy_vary(input.policy, resource_type, address, path);
                 let resolved = security_verdict(input.policy, base, path, &present).or_else(|| {
                     if !is_real || all_sensitive {
                         return None;
@@ -638,7 +639,7 @@ fn compare_address(
                     if across_regions {
                         return None;
                     }
-                    if policy_vary(input.policy, resource_type, address, path).is_some() {
+                    if varies.is_some() {
                         return None;
                     }
                     // In environment order, sensitive values marked.
@@ -670,13 +671,11 @@ fn compare_address(
                         severity: verdict.severity,
                         rule: verdict.rule.to_owned(),
                         reason: verdict.reason,
-                        sources: sources.clone(),
+                        sources: sources(),
                     });
                     continue;
                 }
-                let (by, reason) = if let Some((origin, reason)) =
-                    policy_vary(input.policy, resource_type, address, path).filter(|_| is_real)
-                {
+                let (by, reason) = if let Some((origin, reason)) = varies.filter(|_| is_real) {
                     (format!("policy ({origin})"), reason.to_owned())
                 } else if is_real && all_sensitive {
                     (
@@ -733,7 +732,8 @@ pub fn mark_sensitive(
 pub fn parity(input: &ParityInput<'_>) -> ParityOutput {
     let mut warnings = Vec::new();
     let names: Vec<&str> = input.environments.iter().map(|e| e.name.as_str()).collect();
-    let aligned = align(input.environments, input.policy, &mut warnings);
+    let environments: Vec<&Environment> = input.environments.iter().collect();
+    let aligned = align(&environments, input.policy, &mut warnings);
     // Addresses are independent: compared on every core, merged in address order.
     let results: Vec<AddressResult> = {
         use rayon::prelude::*;
@@ -806,10 +806,9 @@ pub fn diff(
     schemas: &ProviderSchemas,
     policy: &Policy,
 ) -> DiffOutput {
-    let pair = [old.clone(), new.clone()];
     let mut warnings = Vec::new();
     // Addresses as written: a diff of two states of one workspace renames nothing.
-    let aligned = align(&pair, &Policy::default(), &mut warnings);
+    let aligned = align(&[old, new], &Policy::default(), &mut warnings);
     let mut summary = DiffSummary::default();
     let mut changes = Vec::new();
     for (address, slots) in &aligned {
@@ -944,15 +943,11 @@ fn changed_resource(
         before.attributes.as_map().unwrap_or(&empty),
         after.attributes.as_map().unwrap_or(&empty),
     );
-    let keys: BTreeSet<&str> = old_map.keys().chain(new_map.keys()).collect();
-    for key in keys {
+    for (key, old, new) in old_map.zip(new_map) {
         if NOT_COMPARED.contains(&key) || (key == "tags_all" && old_map.contains_key("tags")) {
             continue;
         }
-        let (old, new) = (
-            old_map.get(key).unwrap_or(&Value::Null),
-            new_map.get(key).unwrap_or(&Value::Null),
-        );
+        let (old, new) = (old.unwrap_or(&Value::Null), new.unwrap_or(&Value::Null));
         let path = AttrPath::attr(key);
         let found = match compare(schema, resource_type, &path, old, new) {
             Outcome::Equal => continue,

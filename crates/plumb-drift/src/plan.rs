@@ -114,19 +114,22 @@ pub fn reverted_drift<'p>(
     findings: &[Finding],
     schemas: &ProviderSchemas,
 ) -> Vec<String> {
+    // Each list indexed once by address (the first current object of each), not searched
+    // per finding.
+    let index = |list: &'p [plumb_model::PlannedChange]| {
+        let mut by_address = std::collections::HashMap::new();
+        for change in list.iter().filter(|c| c.deposed.is_none()) {
+            by_address.entry(&change.address).or_insert(change);
+        }
+        by_address
+    };
+    let (changes, drifts) = (index(&plan.resource_changes), index(&plan.resource_drift));
     let mut lines = Vec::new();
     for finding in findings {
         let Some(address) = &finding.address else {
             continue;
         };
-        let planned = |list: &'p [plumb_model::PlannedChange]| {
-            list.iter()
-                .find(|c| &c.address == address && c.deposed.is_none())
-        };
-        let (Some(change), Some(drift)) = (
-            planned(&plan.resource_changes),
-            planned(&plan.resource_drift),
-        ) else {
+        let (Some(&change), Some(&drift)) = (changes.get(address), drifts.get(address)) else {
             continue;
         };
         let creates = change.actions.contains(&Action::Create);

@@ -178,23 +178,20 @@ impl Policy {
     /// of the type do not have (a tag): where the path leads to nothing, nothing is marked,
     /// rather than the deepest value it reaches (the whole `tags`).
     pub fn mark_sensitive(&self, resource_type: &str, attributes: &mut Value) {
+        let mut mark = |path: &AttrPath| {
+            if attributes.get_path(path).is_some_and(|v| !v.is_null()) {
+                attributes.mark_sensitive(path.segments());
+            }
+        };
         for rule in self.sensitive.iter().filter(|s| s.covers(resource_type)) {
+            mark(&rule.path);
             // A tag named sensitive is in `tags_all` too (the effective tags).
-            let mut paths = vec![rule.path.segments().to_vec()];
             if let [Segment::Attr(top) | Segment::Key(top), rest @ ..] = rule.path.segments()
                 && top == "tags"
             {
                 let mut all = vec![Segment::Attr("tags_all".to_owned())];
                 all.extend_from_slice(rest);
-                paths.push(all);
-            }
-            for path in paths {
-                if attributes
-                    .get_path(&AttrPath(path.clone()))
-                    .is_some_and(|v| !v.is_null())
-                {
-                    attributes.mark_sensitive(&path);
-                }
+                mark(&AttrPath(all));
             }
         }
     }

@@ -221,6 +221,21 @@ impl<'a> Fields<'a> {
         Some((value, line))
     }
 
+    /// Where the block was written (`.plumb.hcl:12`), for messages and the report.
+    fn origin(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+
+    /// A `reason` that may be left out, but not left empty.
+    fn optional_reason(&mut self) -> Result<Option<String>, PolicyError> {
+        match self.take("reason") {
+            Some((reason, line)) if reason.trim().is_empty() => {
+                Err(self.error(line, "`reason` is empty: say why, or leave it out"))
+            }
+            other => Ok(other.map(|(reason, _)| reason)),
+        }
+    }
+
     fn text(&mut self, name: &str) -> Option<String> {
         self.take(name).map(|(value, _)| value)
     }
@@ -312,7 +327,7 @@ fn read_ignore(mut f: Fields<'_>) -> Result<IgnoreRule, PolicyError> {
             "an `ignore` needs at least one of `address`, `type`, `id`",
         ));
     }
-    let origin = format!("{}:{}", f.file, f.line);
+    let origin = f.origin();
     f.finish()?;
     Ok(IgnoreRule {
         address,
@@ -334,13 +349,8 @@ fn read_sensitive(mut f: Fields<'_>) -> Result<SensitiveRule, PolicyError> {
         )
     })?;
     let resource_type = f.text("type");
-    let reason = match f.take("reason") {
-        Some((reason, line)) if reason.trim().is_empty() => {
-            return Err(f.error(line, "`reason` is empty: say why, or leave it out"));
-        }
-        other => other.map(|(reason, _)| reason),
-    };
-    let origin = format!("{}:{}", f.file, f.line);
+    let reason = f.optional_reason()?;
+    let origin = f.origin();
     f.finish()?;
     Ok(SensitiveRule {
         resource_type,
@@ -352,16 +362,8 @@ fn read_sensitive(mut f: Fields<'_>) -> Result<SensitiveRule, PolicyError> {
 
 /// A `parity` block: exactly one of `vary`, `only_in`, `key` and `rename` says what it does.
 fn read_parity(mut f: Fields<'_>) -> Result<ParityRule, PolicyError> {
-    let origin = format!("{}:{}", f.file, f.line);
-    let reason = |f: &mut Fields<'_>| -> Result<String, PolicyError> {
-        match f.take("reason") {
-            Some((reason, line)) if reason.trim().is_empty() => {
-                Err(f.error(line, "`reason` is empty: say why, or leave it out"))
-            }
-            Some((reason, _)) => Ok(reason),
-            None => Ok(String::new()),
-        }
-    };
+    let origin = f.origin();
+    let reason = |f: &mut Fields<'_>| f.optional_reason().map(Option::unwrap_or_default);
     let vary = f.list("vary")?;
     let only_in = f.list("only_in")?;
     let key = f.take("key");

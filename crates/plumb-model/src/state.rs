@@ -115,18 +115,22 @@ impl Resource {
     /// Marks the always-sensitive attributes and the given paths. One function so that every
     /// reader hides the same things.
     pub fn apply_sensitive_marks(&mut self, extra: &[AttrPath]) {
-        for name in ALWAYS_SENSITIVE_ATTRIBUTES {
-            if self
-                .attributes
-                .get(name)
-                .is_some_and(|v| !v.is_null() && !v.is_sensitive())
-            {
-                self.attributes
-                    .mark_sensitive(AttrPath::attr(*name).segments());
-            }
-        }
+        mark_always_sensitive(&mut self.attributes);
         for path in self.sensitive_paths.iter().chain(extra) {
             self.attributes.mark_sensitive(path.segments());
+        }
+    }
+}
+
+/// Marks the [`ALWAYS_SENSITIVE_ATTRIBUTES`] of an object's attributes, wherever the object
+/// came from (a state, a live read, a plan).
+pub fn mark_always_sensitive(attributes: &mut Value) {
+    for name in ALWAYS_SENSITIVE_ATTRIBUTES {
+        if attributes
+            .get(name)
+            .is_some_and(|v| !v.is_null() && !v.is_sensitive())
+        {
+            attributes.mark_sensitive(AttrPath::attr(*name).segments());
         }
     }
 }

@@ -153,6 +153,28 @@ impl Map {
     pub fn into_entries(self) -> Vec<(String, Value)> {
         self.entries
     }
+
+    /// The keys of this map and `other` in order, each with its value on either side: one pass
+    /// over the two sorted entry lists instead of a key set and two lookups per key.
+    pub fn zip<'m>(
+        &'m self,
+        other: &'m Map,
+    ) -> impl Iterator<Item = (&'m str, Option<&'m Value>, Option<&'m Value>)> {
+        let (mut left, mut right) = (self.iter().peekable(), other.iter().peekable());
+        std::iter::from_fn(move || match (left.peek(), right.peek()) {
+            (Some(&(left_key, _)), Some(&(right_key, _))) => Some(match left_key.cmp(right_key) {
+                std::cmp::Ordering::Less => left.next().map(|(k, v)| (k, Some(v), None))?,
+                std::cmp::Ordering::Greater => right.next().map(|(k, v)| (k, None, Some(v)))?,
+                std::cmp::Ordering::Equal => {
+                    let ((key, in_left), (_, in_right)) = (left.next()?, right.next()?);
+                    (key, Some(in_left), Some(in_right))
+                }
+            }),
+            (Some(_), None) => left.next().map(|(k, v)| (k, Some(v), None)),
+            (None, Some(_)) => right.next().map(|(k, v)| (k, None, Some(v))),
+            (None, None) => None,
+        })
+    }
 }
 
 impl FromIterator<(String, Value)> for Map {

@@ -8,7 +8,6 @@ use anyhow::{Context, Result, anyhow, bail};
 use plumb_adapter::{Adapter, FetchRequest, SnapshotAdapter};
 use plumb_drift::parity::{EnvResource, Environment, ParityInput};
 use plumb_model::Severity;
-use plumb_model::observation::meta;
 use plumb_report::parity::{
     ParityReport, render_parity_json, render_parity_markdown, render_parity_table,
 };
@@ -56,11 +55,8 @@ fn snapshot_resources(
     let fetched = Box::new(snapshot).fetch_once(&request)?;
     let mut unnamed = 0usize;
     let mut resources = Vec::new();
-    for observation in &fetched.observations {
-        if [meta::DEFAULT, meta::OWNER, meta::MANAGED_BY]
-            .iter()
-            .any(|key| observation.meta.contains_key(*key))
-        {
+    for observation in fetched.observations {
+        if plumb_drift::not_unmanaged(&observation).is_some() {
             continue;
         }
         match EnvResource::from_observation(observation, by_name) {
