@@ -174,7 +174,7 @@ impl AwsAdapter {
             None => client::caller_account(&self.base, first_region, Some(&stats)).await,
         };
         let account = match asked {
-            Ok(account) => account,
+            Ok(account) => self.account.get_or_init(|| account).clone(),
             Err(error) => {
                 fetched.failures = wanted_scopes
                     .into_iter()

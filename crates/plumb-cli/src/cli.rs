@@ -160,6 +160,22 @@ impl FailOn {
             FailOn::None => None,
         }
     }
+
+    /// The exit code these severities earn: 2 when one above benign is at or above the
+    /// threshold, else 0. Every command that finds things (scan, check-plan, parity, diff)
+    /// decides it here.
+    pub fn exit_code(self, severities: impl IntoIterator<Item = plumb_model::Severity>) -> u8 {
+        let found = self.threshold().is_some_and(|threshold| {
+            severities
+                .into_iter()
+                .any(|s| s > plumb_model::Severity::Benign && s >= threshold)
+        });
+        if found {
+            crate::exit::FOUND
+        } else {
+            crate::exit::OK
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -10,9 +10,9 @@ use plumb_schema::ProviderSchemas;
 use crate::cli::InputArgs;
 
 /// The shipped schema with the user's `--schema` files over it.
-pub fn schemas(args: &InputArgs) -> Result<ProviderSchemas> {
+pub fn schemas(paths: &[PathBuf]) -> Result<ProviderSchemas> {
     let mut schemas = plumb_schema::shipped();
-    for path in &args.schema {
+    for path in paths {
         schemas.merge(ProviderSchemas::load(path)?);
     }
     Ok(schemas)
@@ -120,6 +120,18 @@ fn civil_date(days: i64) -> String {
 /// The scan policy: `--policy FILE`, else `.plumb.hcl` in the root module; and driftctl's
 /// `.driftignore` there as well, so that a driftctl user's ignores keep working.
 pub fn policy(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<plumb_drift::Policy> {
+    policy_with(explicit, config_dir, None)
+}
+
+/// A policy file already parsed (to read its `workspaces` list), so that it is not parsed again.
+pub type Parsed<'a> = (&'a Path, &'a plumb_drift::Policy);
+
+/// [`policy`], taking `parsed` over where it is one of the files.
+pub fn policy_with(
+    explicit: Option<&Path>,
+    config_dir: Option<&Path>,
+    parsed: Option<Parsed<'_>>,
+) -> Result<plumb_drift::Policy> {
     let beside = |name: &str| config_dir.map(|d| d.join(name)).filter(|p| p.is_file());
     let files = [
         explicit
@@ -127,42 +139,51 @@ pub fn policy(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<plum
             .or_else(|| beside(".plumb.hcl")),
         beside(".driftignore").filter(|p| explicit != Some(p.as_path())),
     ];
-    policy_from(files.into_iter().flatten())
+    let mut policy = dated_policy()?;
+    for file in files.into_iter().flatten() {
+        match parsed {
+            Some((path, parsed)) if path == file => policy.extend(parsed.clone()),
+            _ => policy.extend(plumb_drift::policy_file::load(&file)?),
+        }
+    }
+    Ok(policy)
 }
 
-/// One workspace's policy in a scan over many: the run's file (`--policy`, or the one that
-/// lists the workspaces) applies to every workspace, and each root module's own `.plumb.hcl`
-/// and `.driftignore` to it alone.
-pub fn workspace_policy(
+/// A root module's own policy files in a scan over many (its `.plumb.hcl` and
+/// `.driftignore`, less the run's file when it is one of them), and their parsed rules. The
+/// run's file applies to every workspace and is read once, by the caller.
+pub fn own_policy(
     run_file: Option<&Path>,
     config_dir: Option<&Path>,
-) -> Result<plumb_drift::Policy> {
+) -> Result<(Vec<PathBuf>, plumb_drift::Policy)> {
     let same_file = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
     };
     let beside = |name: &str| config_dir.map(|d| d.join(name)).filter(|p| p.is_file());
-    let own = [beside(".plumb.hcl"), beside(".driftignore")]
+    let files: Vec<PathBuf> = [beside(".plumb.hcl"), beside(".driftignore")]
         .into_iter()
         .flatten()
-        .filter(|p| run_file.is_none_or(|run| !same_file(run, p)));
-    policy_from(run_file.map(Path::to_path_buf).into_iter().chain(own))
+        .filter(|p| run_file.is_none_or(|run| !same_file(run, p)))
+        .collect();
+    let mut policy = plumb_drift::Policy::default();
+    for file in &files {
+        policy.extend(plumb_drift::policy_file::load(file)?);
+    }
+    Ok((files, policy))
 }
 
-fn policy_from(files: impl Iterator<Item = PathBuf>) -> Result<plumb_drift::Policy> {
+/// An empty policy that knows today's date, for `expires`.
+pub fn dated_policy() -> Result<plumb_drift::Policy> {
     let today = today();
     // Expiry compares dates as text: anything but a real `YYYY-MM-DD` would expire at random.
     if !plumb_drift::policy_file::is_date(&today) {
         bail!("PLUMB_TODAY={today}: expected a date YYYY-MM-DD");
     }
-    let mut policy = plumb_drift::Policy {
+    Ok(plumb_drift::Policy {
         today: Some(today),
         ..plumb_drift::Policy::default()
-    };
-    for file in files {
-        policy.extend(plumb_drift::policy_file::load(&file)?);
-    }
-    Ok(policy)
+    })
 }
 
 /// A named input of a command that reads several: `NAME=PATH[,state=FILE][,config=DIR]`, as

@@ -196,7 +196,9 @@ pub(crate) fn write_quoted(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
     f.write_char('"')
 }
 
-fn is_identifier(s: &str) -> bool {
+/// True for a Terraform identifier: ASCII letters, digits, `_` and `-`, not starting with a
+/// digit or `-`. Paths, generated HCL and error messages all write keys by it.
+pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()

@@ -283,9 +283,13 @@ impl Ctx<'_> {
             .schema
             .and_then(|s| s.node(&AttrPath::attr(top.clone())));
         let sensitive = ALWAYS_SENSITIVE_ATTRIBUTES.contains(&top.as_str())
-            || diff.state.as_ref().is_some_and(has_sensitive)
-            || diff.live.as_ref().is_some_and(has_sensitive)
-            || diff.added.iter().chain(&diff.removed).any(has_sensitive)
+            || diff.state.as_ref().is_some_and(Value::contains_sensitive)
+            || diff.live.as_ref().is_some_and(Value::contains_sensitive)
+            || diff
+                .added
+                .iter()
+                .chain(&diff.removed)
+                .any(Value::contains_sensitive)
             || node.is_some_and(|n| n.is_sensitive())
             || top_node.is_some_and(|n| n.is_sensitive());
         if sensitive {
@@ -294,7 +298,7 @@ impl Ctx<'_> {
                 true,
             );
         }
-        if diff.live.as_ref().is_some_and(has_unknown) {
+        if diff.live.as_ref().is_some_and(Value::contains_unknown) {
             return refuse("the live value is not known", false);
         }
         if node.is_some_and(|n| n.is_computed_only()) {
@@ -647,24 +651,6 @@ fn object_is_literal(object: &Object) -> bool {
 
 fn literal(value: &Value) -> Result<Expr, Refusal> {
     value_expr(value).or_else(|_| refuse("the live value has no HCL literal", false))
-}
-
-fn has_sensitive(value: &Value) -> bool {
-    match value {
-        Value::Sensitive(_) => true,
-        Value::List(items) => items.iter().any(has_sensitive),
-        Value::Map(map) => map.values().any(has_sensitive),
-        _ => false,
-    }
-}
-
-fn has_unknown(value: &Value) -> bool {
-    match value {
-        Value::Unknown => true,
-        Value::List(items) => items.iter().any(has_unknown),
-        Value::Map(map) => map.values().any(has_unknown),
-        _ => false,
-    }
 }
 
 /// `text` with the `=` of each touched container aligned as `terraform fmt` aligns them; `None`

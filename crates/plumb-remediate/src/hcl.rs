@@ -226,15 +226,7 @@ pub fn quote(text: &str) -> String {
     out
 }
 
-/// True for a Terraform identifier: ASCII letters, digits, `_` and `-`, not starting with a
-/// digit or `-`.
-pub fn is_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
+pub use plumb_model::path::is_identifier;
 
 /// An object key as written: bare where it is an identifier that no parser could read as
 /// something else, quoted otherwise.

@@ -26,7 +26,7 @@ use plumb_model::{Address, ConfigAddress, Finding, Kind, Mode, Value};
 use plumb_schema::ProviderSchemas;
 
 pub use accept::{Accept, Rejected, accept_patch, unified_diff};
-pub use hcl::{is_identifier, quote as hcl_quote};
+pub use hcl::is_identifier;
 pub use import::{ImportId, Names, import_block, import_id, resource_name};
 pub use removed::removed_block;
 pub use revert::{is_revertible, revert_command, revert_script, shell_quote};
@@ -73,7 +73,7 @@ pub fn remediate<'v>(
     schemas: &ProviderSchemas,
 ) -> Remediation {
     let mut names = Names::new();
-    let mut imports = Vec::new();
+    let mut imports_tf = String::from(IMPORTS_HEADER);
     let mut per_finding = Vec::new();
     let mut missing: BTreeMap<ConfigAddress, Vec<&Address>> = BTreeMap::new();
     for finding in findings {
@@ -81,7 +81,8 @@ pub fn remediate<'v>(
         if finding.kind == Kind::Unmanaged {
             let name = names.unique(&finding.r#type, finding.id.as_deref());
             let block = import_block(finding, objects(finding), schemas, &name);
-            imports.push(block.clone());
+            imports_tf.push('\n');
+            imports_tf.push_str(&block);
             entry.import = Some(block);
         }
         if let Some(address) = &finding.address
@@ -102,11 +103,6 @@ pub fn remediate<'v>(
                 remediation: entry,
             });
         }
-    }
-    let mut imports_tf = String::from(IMPORTS_HEADER);
-    for block in &imports {
-        imports_tf.push('\n');
-        imports_tf.push_str(block);
     }
     let mut removed_tf = String::from(REMOVED_HEADER);
     for (from, instances) in &missing {

@@ -39,15 +39,14 @@ pub fn revert_script(findings: &[Finding]) -> String {
          # Arguments go to every apply (./revert.sh -auto-approve). Read each plan first: where\n\
          # Terraform must replace a resource to revert it, the plan says so.\n",
     );
-    let mut seen = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for finding in findings.iter().filter(|f| is_revertible(f)) {
         let Some(address) = &finding.address else {
             continue;
         };
-        if seen.contains(&address) {
+        if !seen.insert(address) {
             continue;
         }
-        seen.push(address);
         let mut reason = one_line(&finding.reason);
         if finding.kind == Kind::Missing {
             reason.push_str(" (recreates it)");

@@ -227,7 +227,7 @@ pub(crate) fn path_at(bytes: &[u8], offset: usize, of_object: bool) -> String {
     for frame in &stack {
         match frame {
             Frame::Object(Some(key)) => {
-                if is_identifier(key) {
+                if plumb_model::path::is_identifier(key) {
                     if !out.is_empty() {
                         out.push('.');
                     }
@@ -243,14 +243,6 @@ pub(crate) fn path_at(bytes: &[u8], offset: usize, of_object: bool) -> String {
         }
     }
     out
-}
-
-fn is_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub fn run(args: &CheckPlanArgs) -> Result<u8> {
         bail!("--state: check-plan reads the state recorded in the plan, not another one");
     }
     let targets = output::report_targets(&args.output)?;
-    let schemas = inputs::schemas(&args.inputs)?;
+    let schemas = inputs::schemas(&args.inputs.schema)?;
     let (origin, bytes) = if args.plan == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()

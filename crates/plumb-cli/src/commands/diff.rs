@@ -13,10 +13,7 @@ pub fn run(args: &DiffArgs) -> Result<u8> {
             "diff writes table, json or markdown: SARIF locates findings in code, and a diff of two states has none"
         );
     }
-    let mut schemas = plumb_schema::shipped();
-    for path in &args.schema {
-        schemas.merge(plumb_schema::ProviderSchemas::load(path)?);
-    }
+    let schemas = inputs::schemas(&args.schema)?;
     let policy = inputs::policy(args.policy.as_deref(), None)?;
     let side = |path: &std::path::Path, name: &str, warnings: &mut Vec<String>| {
         if !path.exists() {
@@ -55,8 +52,7 @@ pub fn run(args: &DiffArgs) -> Result<u8> {
         ParityFormat::Json => render_diff_json(&report, out),
         ParityFormat::Markdown | ParityFormat::Sarif => render_diff_markdown(&report, out),
     })?;
-    Ok(super::parity::exit_code(
-        result.changes.iter().map(|c| c.severity),
-        args.fail_on,
-    ))
+    Ok(args
+        .fail_on
+        .exit_code(result.changes.iter().map(|c| c.severity)))
 }

@@ -9,7 +9,7 @@ use crate::{exit, inputs, output};
 pub fn run(args: &InspectArgs) -> Result<u8> {
     let targets = output::targets(&args.output)?;
     let (config_dir, state_paths) = inputs::resolve(&args.inputs)?;
-    let schemas = inputs::schemas(&args.inputs)?;
+    let schemas = inputs::schemas(&args.inputs.schema)?;
     let states = inputs::states(&state_paths, &schemas)?;
     let config = config_dir
         .map(|dir| inputs::config(&dir, &args.inputs))

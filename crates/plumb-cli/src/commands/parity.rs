@@ -7,14 +7,13 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow, bail};
 use plumb_adapter::{Adapter, FetchRequest, SnapshotAdapter};
 use plumb_drift::parity::{EnvResource, Environment, ParityInput};
-use plumb_model::Severity;
 use plumb_report::parity::{
     ParityReport, render_parity_json, render_parity_markdown, render_parity_table,
 };
 use plumb_report::sarif::render_parity_sarif;
 
-use crate::cli::{FailOn, ParityArgs, ParityFormat};
-use crate::{exit, inputs, output};
+use crate::cli::{ParityArgs, ParityFormat};
+use crate::{inputs, output};
 
 /// True when `path` is a plumb snapshot rather than a Terraform document: both begin with a
 /// `format_version`, but only Terraform's states and `show -json` name a `terraform_version`,
@@ -114,16 +113,6 @@ pub(super) fn environment(
     })
 }
 
-/// 2 when a finding is at or above `fail_on`.
-pub(super) fn exit_code(severities: impl Iterator<Item = Severity>, fail_on: FailOn) -> u8 {
-    let found = fail_on.threshold().is_some_and(|threshold| {
-        severities
-            .into_iter()
-            .any(|s| s > Severity::Benign && s >= threshold)
-    });
-    if found { exit::FOUND } else { exit::OK }
-}
-
 pub fn run(args: &ParityArgs) -> Result<u8> {
     let targets = output::parity_targets(&args.output)?;
     if args.envs.len() < 2 {
@@ -143,10 +132,7 @@ pub fn run(args: &ParityArgs) -> Result<u8> {
             );
         }
     }
-    let mut schemas = plumb_schema::shipped();
-    for path in &args.schema {
-        schemas.merge(plumb_schema::ProviderSchemas::load(path)?);
-    }
+    let schemas = inputs::schemas(&args.schema)?;
     let policy = inputs::policy(args.policy.as_deref(), None)?;
     let read: Vec<Result<(Environment, Vec<String>)>> = {
         use rayon::prelude::*;
@@ -187,8 +173,7 @@ pub fn run(args: &ParityArgs) -> Result<u8> {
         ParityFormat::Markdown => render_parity_markdown(&report, out),
         ParityFormat::Sarif => render_parity_sarif(&report, &rules, out),
     })?;
-    Ok(exit_code(
-        result.findings.iter().map(|f| f.severity),
-        args.fail_on,
-    ))
+    Ok(args
+        .fail_on
+        .exit_code(result.findings.iter().map(|f| f.severity)))
 }

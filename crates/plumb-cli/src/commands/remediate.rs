@@ -62,13 +62,13 @@ pub(super) fn accept(
             continue;
         }
         let file = source.file.as_str();
-        if !files.contains_key(file) {
-            let text =
-                std::fs::read_to_string(file).with_context(|| format!("{file}: cannot read"))?;
-            files.insert(file, (text.clone(), text));
-        }
-        let Some((_, current)) = files.get_mut(file) else {
-            continue;
+        let (_, current) = match files.entry(file) {
+            std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                let text = std::fs::read_to_string(file)
+                    .with_context(|| format!("{file}: cannot read"))?;
+                entry.insert((text.clone(), text))
+            }
         };
         let accept = plumb_remediate::accept_patch(
             file,
@@ -81,7 +81,7 @@ pub(super) fn accept(
             continue;
         }
         texts.push((finding.fingerprint.clone(), accept.to_text()));
-        current.clone_from(&accept.edited);
+        *current = accept.edited;
     }
     let patch: String = files
         .iter()

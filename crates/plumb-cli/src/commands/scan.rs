@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Result, anyhow, bail};
 use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
-use plumb_drift::{LiveView, ScanInput, matching::base_type, region::resource_region};
+use plumb_drift::{LiveView, matching::base_type, region::resource_region};
 use plumb_model::{Scope, Severity};
 use plumb_report::markdown::{MarkdownOptions, render_markdown};
 use plumb_report::plan_json::{DriftEntry, render_plan_json};
@@ -25,7 +25,6 @@ fn check_account(
     many: bool,
     region: &str,
 ) -> Result<()> {
-    let mut caller: Option<String> = None;
     for workspace in workspaces {
         let expected = super::aws::accounts_in(
             workspace
@@ -36,10 +35,8 @@ fn check_account(
         if expected.is_empty() {
             continue;
         }
-        let caller = match &caller {
-            Some(account) => account.clone(),
-            None => caller.insert(aws.caller_account(region)?).clone(),
-        };
+        // The adapter asks once and remembers.
+        let caller = aws.caller_account(region)?;
         if expected.contains(&caller) {
             continue;
         }
@@ -71,12 +68,14 @@ struct WorkspaceRead {
     policy: plumb_drift::Policy,
 }
 
+/// The run's policy file, parsed: `--policy`, or `.plumb.hcl` here.
+type RunFile = Option<(PathBuf, plumb_drift::Policy)>;
+
 /// The workspaces to scan together: `--workspace` flags, else, when neither `--config` nor
 /// `--state` names one root module, the `workspaces` list of the policy file (`--policy`, or
-/// `.plumb.hcl` here); `None` for a scan of one root module.
-fn workspace_sources(
-    args: &ScanArgs,
-) -> Result<Option<(Vec<inputs::NamedSource>, Option<PathBuf>)>> {
+/// `.plumb.hcl` here); `None` for a scan of one root module. The run's policy file comes back
+/// parsed when it was read, so that nothing reads it again.
+fn workspace_sources(args: &ScanArgs) -> Result<(Option<Vec<inputs::NamedSource>>, RunFile)> {
     let names_one = args.inputs.config.is_some() || !args.inputs.state.is_empty();
     if names_one && !args.workspaces.is_empty() {
         bail!(
@@ -84,22 +83,26 @@ fn workspace_sources(
         );
     }
     if names_one {
-        return Ok(None);
+        return Ok((None, None));
     }
-    let run_file = args
+    let run_file: RunFile = args
         .policy
         .clone()
-        .or_else(|| Some(PathBuf::from(".plumb.hcl")).filter(|p| p.is_file()));
+        // Spelled as a single scan finds it beside the root module `.`, so that both take one
+        // parse.
+        .or_else(|| Some(Path::new(".").join(".plumb.hcl")).filter(|p| p.is_file()))
+        .map(|file| plumb_drift::policy_file::load(&file).map(|policy| (file, policy)))
+        .transpose()?;
     let sources = if args.workspaces.is_empty() {
-        let Some(file) = &run_file else {
-            return Ok(None);
+        let Some((file, policy)) = &run_file else {
+            return Ok((None, run_file));
         };
-        let listed = plumb_drift::policy_file::load(file)?.workspaces;
-        if listed.is_empty() {
-            return Ok(None);
+        if policy.workspaces.is_empty() {
+            return Ok((None, run_file));
         }
         let base = file.parent().unwrap_or(Path::new("."));
-        listed
+        policy
+            .workspaces
             .iter()
             .map(|entry| {
                 inputs::named_source(&entry.spec, Some(base))
@@ -126,18 +129,25 @@ fn workspace_sources(
             );
         }
     }
-    Ok(Some((sources, run_file)))
+    Ok((Some(sources), run_file))
 }
 
 /// Reads one root module's inputs: the scan as it always was.
-fn read_one(args: &ScanArgs, schemas: &plumb_schema::ProviderSchemas) -> Result<WorkspaceRead> {
+fn read_one(
+    args: &ScanArgs,
+    run_file: &RunFile,
+    schemas: &plumb_schema::ProviderSchemas,
+) -> Result<WorkspaceRead> {
     let (config_dir, state_paths) = inputs::resolve(&args.inputs)?;
     let states = inputs::states(&state_paths, schemas)?;
     let config = config_dir
         .as_ref()
         .map(|dir| inputs::config(dir, &args.inputs))
         .transpose()?;
-    let policy = inputs::policy(args.policy.as_deref(), config_dir.as_deref())?;
+    let parsed = run_file
+        .as_ref()
+        .map(|(file, policy)| (file.as_path(), policy));
+    let policy = inputs::policy_with(args.policy.as_deref(), config_dir.as_deref(), parsed)?;
     let name = match states.first() {
         Some(first) if states.iter().all(|s| s.workspace == first.workspace) => {
             first.workspace.clone()
@@ -154,15 +164,20 @@ fn read_one(args: &ScanArgs, schemas: &plumb_schema::ProviderSchemas) -> Result<
 
 /// Reads many workspaces' inputs at once. A source whose directory holds several Terraform
 /// CLI workspaces (`terraform.tfstate.d`) becomes one workspace each, `NAME/WORKSPACE`, with
-/// the same code.
+/// the same code. Each workspace's policy is `base` (today and the run's file) and its root
+/// module's own files; the second value is the policy of the whole run: `base` and every
+/// root module's own files, each file once.
 fn read_many(
     args: &ScanArgs,
     sources: &[inputs::NamedSource],
-    run_file: Option<&Path>,
+    run_file: &RunFile,
+    base: &plumb_drift::Policy,
     schemas: &plumb_schema::ProviderSchemas,
-) -> Result<Vec<WorkspaceRead>> {
+) -> Result<(Vec<WorkspaceRead>, plumb_drift::Policy)> {
     use rayon::prelude::*;
-    let read: Vec<Result<Vec<WorkspaceRead>>> = sources
+    type Read = (Vec<WorkspaceRead>, Vec<PathBuf>, plumb_drift::Policy);
+    let run_path = run_file.as_ref().map(|(file, _)| file.as_path());
+    let read: Vec<Result<Read>> = sources
         .par_iter()
         .map(|source| {
             let mut no_stdin = std::io::empty();
@@ -172,7 +187,9 @@ fn read_many(
                 .as_ref()
                 .map(|dir| inputs::config(dir, &args.inputs))
                 .transpose()?;
-            let policy = inputs::workspace_policy(run_file, source.config.as_deref())?;
+            let (own_files, own) = inputs::own_policy(run_path, source.config.as_deref())?;
+            let mut policy = base.clone();
+            policy.extend(own.clone());
             let mut by_workspace: BTreeMap<String, Vec<plumb_model::StateDoc>> = BTreeMap::new();
             for state in states.drain(..) {
                 by_workspace
@@ -184,9 +201,14 @@ fn read_many(
             if by_workspace.is_empty() {
                 by_workspace.insert(String::new(), Vec::new());
             }
-            Ok(by_workspace
+            // The code and policy are copied for all but the last CLI workspace, which takes
+            // them over.
+            let last = by_workspace.len() - 1;
+            let (mut config, mut policy) = (Some(config), Some(policy));
+            let workspaces = by_workspace
                 .into_iter()
-                .map(|(cli_workspace, mut states)| {
+                .enumerate()
+                .map(|(i, (cli_workspace, mut states))| {
                     let name = if single {
                         source.name.clone()
                     } else {
@@ -195,30 +217,47 @@ fn read_many(
                     for state in &mut states {
                         state.workspace.clone_from(&name);
                     }
+                    let (config, policy) = if i == last {
+                        (config.take(), policy.take())
+                    } else {
+                        (config.clone(), policy.clone())
+                    };
                     WorkspaceRead {
                         name,
                         states,
-                        config: config.clone(),
-                        policy: policy.clone(),
+                        config: config.flatten(),
+                        policy: policy.unwrap_or_default(),
                     }
                 })
-                .collect())
+                .collect();
+            Ok((workspaces, own_files, own))
         })
         .collect();
     let mut workspaces = Vec::new();
+    let mut run_policy = base.clone();
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
     for result in read {
-        workspaces.extend(result?);
+        let (read, own_files, own) = result?;
+        workspaces.extend(read);
+        // Two workspaces of one root module (or of one `config=DIR`) share its files.
+        let canonical: Vec<PathBuf> = own_files
+            .iter()
+            .map(|f| f.canonicalize().unwrap_or_else(|_| f.clone()))
+            .collect();
+        if canonical.iter().all(|f| seen.insert(f.clone())) {
+            run_policy.extend(own);
+        }
     }
-    Ok(workspaces)
+    Ok((workspaces, run_policy))
 }
 
 pub fn run(args: &ScanArgs) -> Result<u8> {
     let started = Instant::now();
     let targets = output::report_targets(&args.output)?;
-    let schemas = inputs::schemas(&args.inputs)?;
-    let sources = workspace_sources(args)?;
+    let schemas = inputs::schemas(&args.inputs.schema)?;
+    let (sources, run_file) = workspace_sources(args)?;
     let many = sources.is_some();
-    let (mut workspaces, snapshot) = std::thread::scope(|scope| -> Result<_> {
+    let (mut workspaces, run_policy, snapshot) = std::thread::scope(|scope| -> Result<_> {
         // The snapshot is read beside the state: each begins with a pass over its bytes that
         // only one core can do. Errors are still reported in the order the inputs are named.
         let snapshot = scope.spawn(|| {
@@ -227,14 +266,23 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
                 .map(SnapshotAdapter::open)
                 .transpose()
         });
-        let workspaces = match &sources {
-            Some((sources, run_file)) => read_many(args, sources, run_file.as_deref(), &schemas)?,
-            None => vec![read_one(args, &schemas)?],
+        // Unmanaged objects and whole-object outputs answer to every workspace's policy at
+        // once: the run's policy.
+        let (workspaces, run_policy) = if let Some(sources) = &sources {
+            let mut base = inputs::dated_policy()?;
+            if let Some((_, policy)) = &run_file {
+                base.extend(policy.clone());
+            }
+            read_many(args, sources, &run_file, &base, &schemas)?
+        } else {
+            let one = read_one(args, &run_file, &schemas)?;
+            let policy = one.policy.clone();
+            (vec![one], policy)
         };
         let snapshot = snapshot
             .join()
             .map_err(|_| anyhow!("the snapshot reader failed"))??;
-        Ok((workspaces, snapshot))
+        Ok((workspaces, run_policy, snapshot))
     })?;
     let plugins = super::adapters::external(&args.plugins)?;
     if args.offline && snapshot.is_none() && plugins.is_empty() {
@@ -265,16 +313,17 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     }
 
     // Every managed type in the states, and every type the adapters can list (for unmanaged).
-    let mut types: BTreeSet<String> = workspaces
-        .iter()
-        .flat_map(|w| &w.states)
-        .flat_map(plumb_model::StateDoc::managed)
-        .map(|r| base_type(&r.address.r#type).to_owned())
-        .collect();
-    types.extend(served);
-    if !args.types.is_empty() {
-        types = args.types.iter().cloned().collect();
-    }
+    let types: BTreeSet<String> = if args.types.is_empty() {
+        workspaces
+            .iter()
+            .flat_map(|w| &w.states)
+            .flat_map(plumb_model::StateDoc::managed)
+            .map(|r| base_type(&r.address.r#type).to_owned())
+            .chain(served)
+            .collect()
+    } else {
+        args.types.iter().cloned().collect()
+    };
     // One read serves every workspace: the union of their regions and ids.
     let mut regions: BTreeSet<String> = args.region.iter().cloned().collect();
     let mut ids: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
@@ -339,40 +388,23 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     let mut fetched = registry.fetch_once(&request)?;
     let fetch_done = started.elapsed();
     // Values the policy names sensitive are marked as the readers mark schema-sensitive ones,
-    // so that no output shows them. Every workspace's policy marks the shared live objects.
+    // so that no output shows them: each workspace's inputs by its policy, the shared live
+    // objects once, by the run's (every workspace's) policy.
     for workspace in &mut workspaces {
-        workspace.policy.mark_inputs(
-            &mut workspace.states,
-            workspace.config.as_mut(),
-            &mut fetched.observations,
-        );
+        workspace
+            .policy
+            .mark_inputs(&mut workspace.states, workspace.config.as_mut(), &mut []);
     }
-    // Unmanaged objects and whole-object outputs answer to every workspace's policy at once.
-    let mut run_policy = workspaces
-        .first()
-        .map(|w| w.policy.clone())
-        .unwrap_or_default();
-    for workspace in workspaces.iter().skip(1) {
-        let mut other = workspace.policy.clone();
-        other.ignores.retain(|i| !run_policy.ignores.contains(i));
-        other
-            .sensitive
-            .retain(|r| !run_policy.sensitive.contains(r));
-        other
-            .overrides
-            .retain(|o| !run_policy.overrides.contains(o));
-        run_policy.extend(other);
-    }
+    run_policy.mark_inputs(&mut [], None, &mut fetched.observations);
     let failed: Vec<(Scope, String)> = fetched
         .failures
         .iter()
         .map(|f| (Scope::new(&f.region, &f.r#type), f.error.clone()))
         .collect();
 
-    let default_region = if request.regions.len() == 1 {
-        request.regions.first().map(String::as_str)
-    } else {
-        None
+    let default_region = match request.regions.as_slice() {
+        [only] => Some(only.as_str()),
+        _ => None,
     };
     let live = LiveView {
         observations: &fetched.observations,
@@ -381,38 +413,31 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         unsupported_types: &fetched.unsupported_types,
         enumerated: request.ids.is_none(),
     };
-    let (mut result, workspace_summaries) = if many {
-        let engine_workspaces: Vec<plumb_drift::Workspace<'_>> = workspaces
-            .iter()
-            .map(|w| plumb_drift::Workspace {
-                name: &w.name,
-                states: &w.states,
-                config: w.config.as_ref(),
-                policy: &w.policy,
-            })
-            .collect();
-        let output = plumb_drift::scan_workspaces(&plumb_drift::WorkspacesInput {
-            workspaces: &engine_workspaces,
-            live,
-            schemas: &schemas,
-            default_region,
-            unmanaged_workspace: NO_WORKSPACE,
-            unmanaged_policy: &run_policy,
-        });
-        (output.total, output.workspaces)
-    } else {
-        let workspace = &workspaces[0];
-        let output = plumb_drift::scan(&ScanInput {
-            workspace: &workspace.name,
-            states: &workspace.states,
-            config: workspace.config.as_ref(),
-            live,
-            schemas: &schemas,
-            policy: &workspace.policy,
-            default_region,
-        });
-        (output, Vec::new())
-    };
+    let engine_workspaces: Vec<plumb_drift::Workspace<'_>> = workspaces
+        .iter()
+        .map(|w| plumb_drift::Workspace {
+            name: &w.name,
+            states: &w.states,
+            config: w.config.as_ref(),
+            policy: &w.policy,
+        })
+        .collect();
+    // One root module's unmanaged objects are its own; several share them under `*`.
+    let output = plumb_drift::scan_workspaces(&plumb_drift::WorkspacesInput {
+        workspaces: &engine_workspaces,
+        live,
+        schemas: &schemas,
+        default_region,
+        unmanaged_workspace: if many {
+            NO_WORKSPACE
+        } else {
+            &workspaces[0].name
+        },
+        unmanaged_policy: &run_policy,
+    });
+    let mut result = output.total;
+    // Per-workspace sections only where there are several workspaces.
+    let mut workspace_summaries = if many { output.workspaces } else { Vec::new() };
 
     let report_stats = (!fetched.stats.calls.is_empty()).then(|| {
         super::aws::stats(
@@ -437,14 +462,18 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         if many {
             // Each workspace's files go beside each other, one directory per workspace: its
             // `terraform` commands run in its own root module.
-            let mut by_workspace: BTreeMap<String, Vec<plumb_model::Finding>> = BTreeMap::new();
-            for finding in &result.findings {
+            let mut by_workspace: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (i, finding) in result.findings.iter().enumerate() {
                 by_workspace
                     .entry(finding.workspace.clone())
                     .or_default()
-                    .push(finding.clone());
+                    .push(i);
             }
-            for (name, mut findings) in by_workspace {
+            for (name, indexes) in by_workspace {
+                let mut findings: Vec<plumb_model::Finding> = indexes
+                    .iter()
+                    .map(|&i| result.findings[i].clone())
+                    .collect();
                 let into = dir.join(workspace_dir(&name));
                 remediate(
                     &into,
@@ -453,14 +482,8 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
                     &run_policy,
                     &schemas,
                 )?;
-                for remedied in findings {
-                    if let Some(finding) = result
-                        .findings
-                        .iter_mut()
-                        .find(|f| f.fingerprint == remedied.fingerprint)
-                    {
-                        finding.remediation = remedied.remediation;
-                    }
+                for (i, remedied) in indexes.into_iter().zip(findings) {
+                    result.findings[i].remediation = remedied.remediation;
                 }
             }
         } else {
@@ -473,7 +496,6 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
             )?;
         }
     }
-    let mut workspace_summaries = workspace_summaries;
     let resolved = match &args.history {
         Some(path) => {
             // A scan over many records one run per workspace, and the objects none of them
@@ -513,12 +535,11 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         Vec::new()
     };
     let drift = drifted.iter().map(DriftObject::entry).collect();
-    let marker = if many {
-        let names: Vec<&str> = workspaces.iter().map(|w| w.name.as_str()).collect();
-        names.join("+")
-    } else {
-        workspaces[0].name.clone()
-    };
+    let marker = workspaces
+        .iter()
+        .map(|w| w.name.as_str())
+        .collect::<Vec<_>>()
+        .join("+");
     report(
         &args.output,
         &targets,
@@ -695,10 +716,6 @@ pub(super) fn now() -> Result<i64> {
     Ok(i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// Writes the remediation files into `dir` (with `accept.patch`, the configuration changes
-/// that take the live values) and gives each finding its `remediation`. The live
-/// objects that resource blocks are generated from carry every sensitive mark first, so no
-/// sensitive value reaches a file.
 /// A workspace's remediation directory: its name, with `*` (objects no workspace manages)
 /// written `unmanaged` and nothing that could climb out of the directory given.
 fn workspace_dir(name: &str) -> PathBuf {
@@ -721,6 +738,10 @@ fn workspace_dir(name: &str) -> PathBuf {
         .collect()
 }
 
+/// Writes the remediation files into `dir` (with `accept.patch`, the configuration changes
+/// that take the live values) and gives each finding its `remediation`. The live
+/// objects that resource blocks are generated from carry every sensitive mark first, so no
+/// sensitive value reaches a file.
 fn remediate(
     dir: &std::path::Path,
     findings: &mut [plumb_model::Finding],
@@ -752,21 +773,36 @@ fn remediate(
     drop(live);
     super::remediate::write_files(dir, &files)?;
     let accepted = super::remediate::accept(dir, findings, schemas)?;
-    for entry in files.findings {
-        if let Some(finding) = findings
-            .iter_mut()
-            .find(|f| f.fingerprint == entry.fingerprint)
-        {
-            finding.remediation = Some(entry.remediation);
-        }
+    // Each finding found by its fingerprint once (the first, as a search would), not searched
+    // for per entry.
+    let mut position: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(findings.len());
+    for (i, finding) in findings.iter().enumerate().rev() {
+        position.insert(finding.fingerprint.as_str(), i);
     }
-    for (fingerprint, text) in accepted {
-        if let Some(finding) = findings.iter_mut().find(|f| f.fingerprint == fingerprint) {
-            finding
-                .remediation
-                .get_or_insert_with(plumb_model::Remediation::default)
-                .accept = Some(text);
-        }
+    let remedies: Vec<(usize, plumb_model::Remediation)> = files
+        .findings
+        .into_iter()
+        .filter_map(|entry| {
+            Some((
+                *position.get(entry.fingerprint.as_str())?,
+                entry.remediation,
+            ))
+        })
+        .collect();
+    let accepts: Vec<(usize, String)> = accepted
+        .into_iter()
+        .filter_map(|(fingerprint, text)| Some((*position.get(fingerprint.as_str())?, text)))
+        .collect();
+    drop(position);
+    for (i, remediation) in remedies {
+        findings[i].remediation = Some(remediation);
+    }
+    for (i, text) in accepts {
+        findings[i]
+            .remediation
+            .get_or_insert_with(plumb_model::Remediation::default)
+            .accept = Some(text);
     }
     Ok(())
 }
@@ -947,11 +983,5 @@ pub(super) fn report(
         }
         return Ok(exit::ERROR);
     }
-    let drift = fail_on.threshold().is_some_and(|threshold| {
-        spoken.iter().any(|f| {
-            f.severity
-                .is_some_and(|s| s > Severity::Benign && s >= threshold)
-        })
-    });
-    Ok(if drift { exit::FOUND } else { exit::OK })
+    Ok(fail_on.exit_code(spoken.iter().filter_map(|f| f.severity)))
 }
