@@ -103,18 +103,9 @@ pub fn today() -> String {
     civil_date(i64::try_from(days).unwrap_or_default())
 }
 
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+/// Days since 1970-01-01 to a `YYYY-MM-DD` date.
 fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    plumb_model::calendar::format_date(days)
 }
 
 /// The scan policy: `--policy FILE`, else `.plumb.hcl` in the root module; and driftctl's

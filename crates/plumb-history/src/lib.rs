@@ -405,74 +405,21 @@ impl History {
     /// Trends of `workspace` (`None`: every workspace) since `since` (unix seconds).
     pub fn metrics(&self, workspace: Option<&str>, since: i64) -> Result<Metrics, HistoryError> {
         let sql = |e| self.sql(e);
-        let runs: i64 = self
-            .conn
-            .query_row(
-                "SELECT count(*) FROM runs WHERE time >= ?1 AND (?2 IS NULL OR workspace = ?2)",
-                params![since, workspace],
-                |row| row.get(0),
-            )
-            .map_err(sql)?;
-
-        let mut per_day: BTreeMap<i64, BTreeMap<String, u64>> = BTreeMap::new();
-        {
-            let mut stmt = self
-                .conn
-                .prepare(
-                    "SELECT first_seen, severity FROM findings
-                     WHERE first_seen >= ?1 AND (?2 IS NULL OR workspace = ?2)",
-                )
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map(params![since, workspace], |row| {
-                    Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
-                })
-                .map_err(sql)?;
-            for row in rows {
-                let (first_seen, severity) = row.map_err(sql)?;
-                let severity = severity.unwrap_or_else(|| NO_SEVERITY.to_owned());
-                *per_day
-                    .entry(time::day_start(first_seen))
-                    .or_default()
-                    .entry(severity)
-                    .or_default() += 1;
-            }
-        }
-
-        let (resolved, mttr_seconds): (i64, Option<f64>) = self
-            .conn
-            .query_row(
-                "SELECT count(*), avg(resolved_at - first_seen) FROM findings
-                 WHERE resolved_at IS NOT NULL AND resolved_at >= ?1
-                 AND (?2 IS NULL OR workspace = ?2)",
-                params![since, workspace],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .map_err(sql)?;
-
         // An open finding was in its workspace's last run, so its last_seen is that run's time.
         let open = {
             let mut stmt = self
                 .conn
                 .prepare(
                     "SELECT workspace, fingerprint, subject, kind, severity, first_seen,
-                     last_seen - first_seen FROM findings
+                     resolved_at, last_seen - first_seen FROM findings
                      WHERE resolved_at IS NULL AND (?1 IS NULL OR workspace = ?1)
                      ORDER BY first_seen, workspace, subject, kind, fingerprint",
                 )
                 .map_err(sql)?;
             stmt.query_map(params![workspace], |row| {
                 Ok(OpenFinding {
-                    episode: Episode {
-                        workspace: row.get(0)?,
-                        fingerprint: row.get(1)?,
-                        subject: row.get(2)?,
-                        kind: row.get(3)?,
-                        severity: row.get(4)?,
-                        first_seen: row.get(5)?,
-                        resolved_at: None,
-                    },
-                    age_seconds: row.get(6)?,
+                    episode: episode(row)?,
+                    age_seconds: row.get(7)?,
                 })
             })
             .map_err(sql)?
@@ -539,28 +486,39 @@ impl History {
                      ORDER BY {column} DESC, workspace, subject, fingerprint"
                 ))
                 .map_err(sql)?;
-            stmt.query_map(params![since, workspace], |row| {
-                Ok(Episode {
-                    workspace: row.get(0)?,
-                    fingerprint: row.get(1)?,
-                    subject: row.get(2)?,
-                    kind: row.get(3)?,
-                    severity: row.get(4)?,
-                    first_seen: row.get(5)?,
-                    resolved_at: row.get(6)?,
-                })
-            })
-            .map_err(sql)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(sql)
+            stmt.query_map(params![since, workspace], episode)
+                .map_err(sql)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(sql)
         };
         let began = episodes("first_seen")?;
         let ended = episodes("resolved_at")?;
 
+        // Counted from the rows read above, not queried again.
+        let mut per_day: BTreeMap<i64, BTreeMap<String, u64>> = BTreeMap::new();
+        for episode in &began {
+            let severity = episode
+                .severity
+                .clone()
+                .unwrap_or_else(|| NO_SEVERITY.to_owned());
+            *per_day
+                .entry(time::day_start(episode.first_seen))
+                .or_default()
+                .entry(severity)
+                .or_default() += 1;
+        }
+        let durations: Vec<i64> = ended
+            .iter()
+            .filter_map(|e| Some(e.resolved_at? - e.first_seen))
+            .collect();
+        #[allow(clippy::cast_precision_loss)]
+        let mttr_seconds = (!durations.is_empty())
+            .then(|| durations.iter().sum::<i64>() as f64 / durations.len() as f64);
+
         Ok(Metrics {
-            runs: u64::try_from(runs).unwrap_or_default(),
+            runs: u64::try_from(scores.len()).unwrap_or_default(),
             new_per_day: per_day.into_iter().collect(),
-            resolved: u64::try_from(resolved).unwrap_or_default(),
+            resolved: u64::try_from(ended.len()).unwrap_or_default(),
             mttr_seconds,
             open,
             scores,
@@ -569,6 +527,20 @@ impl History {
             ended,
         })
     }
+}
+
+/// An episode from the columns `workspace, fingerprint, subject, kind, severity, first_seen,
+/// resolved_at`, in that order.
+fn episode(row: &rusqlite::Row<'_>) -> rusqlite::Result<Episode> {
+    Ok(Episode {
+        workspace: row.get(0)?,
+        fingerprint: row.get(1)?,
+        subject: row.get(2)?,
+        kind: row.get(3)?,
+        severity: row.get(4)?,
+        first_seen: row.get(5)?,
+        resolved_at: row.get(6)?,
+    })
 }
 
 /// One run's rows, within the caller's transaction.

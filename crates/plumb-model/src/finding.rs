@@ -196,6 +196,17 @@ pub enum PendingAction {
     Delete,
 }
 
+impl PendingAction {
+    /// As the JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PendingAction::Create => "create",
+            PendingAction::Update => "update",
+            PendingAction::Delete => "delete",
+        }
+    }
+}
+
 /// A resource whose configuration differs from its state.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pending {
@@ -237,16 +248,21 @@ impl BySeverity {
     }
 
     pub fn at_or_above(&self, threshold: Severity) -> usize {
+        self.counts()
+            .iter()
+            .filter(|(s, _)| *s >= threshold)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// Each counted severity with its count, most severe first.
+    pub fn counts(&self) -> [(Severity, usize); 4] {
         [
             (Severity::Critical, self.critical),
             (Severity::High, self.high),
             (Severity::Medium, self.medium),
             (Severity::Low, self.low),
         ]
-        .iter()
-        .filter(|(s, _)| *s >= threshold)
-        .map(|(_, n)| n)
-        .sum()
     }
 }
 

@@ -9,6 +9,10 @@ use serde::Serialize;
 
 use crate::PLUMB_VERSION;
 
+/// The severities a run's drift is counted by, most severe first: the keys of
+/// [`RunPoint::by_severity`].
+pub const SEVERITIES: [&str; 4] = ["critical", "high", "medium", "low"];
+
 /// One recorded run: when, which workspace, its score and its open drift by severity.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunPoint {

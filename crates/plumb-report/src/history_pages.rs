@@ -11,11 +11,8 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::PLUMB_VERSION;
-use crate::history::{DriftItem, HistoryView, RunPoint};
-use crate::markdown::{code, plural, text_escape};
-
-/// The severities a report counts, most severe first.
-const SEVERITIES: [&str; 4] = ["critical", "high", "medium", "low"];
+use crate::history::{DriftItem, HistoryView, RunPoint, SEVERITIES};
+use crate::markdown::{code, join_and, plural, text_escape};
 
 /// Colour-blind-friendly colours for the severities (Paul Tol's bright/muted scheme: wine,
 /// orange, sand, blue; they differ in lightness as well as hue).
@@ -453,14 +450,6 @@ fn capitalized(text: &str) -> String {
 }
 
 /// "a", "a and b", "a, b and c".
-fn join_and(parts: &[String]) -> String {
-    match parts {
-        [] => String::new(),
-        [only] => only.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 fn severity_name(item: &DriftItem) -> &str {
     item.severity.as_deref().unwrap_or("not checked")
 }
@@ -510,13 +499,7 @@ fn unix_seconds(time: &str) -> Option<i64> {
     let num = |range: std::ops::Range<usize>| -> Option<i64> { time.get(range)?.parse().ok() };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = plumb_model::calendar::days_from_civil(y, m, d);
     Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
 }
 

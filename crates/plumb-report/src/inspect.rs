@@ -8,6 +8,7 @@ use plumb_model::{Configuration, InstanceKey, Resource, StateDoc, Status, Value}
 use serde::Serialize;
 
 use crate::PLUMB_VERSION;
+use crate::markdown::plural;
 use crate::table::{TableOptions, write_table};
 
 /// Everything `plumb inspect` shows.
@@ -344,10 +345,6 @@ pub fn render_table(
 
     writeln!(out)?;
     writeln!(out, "{}", summary_line(inspection))
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn summary_line(inspection: &Inspection<'_>) -> String {

@@ -160,16 +160,11 @@ fn summary_row(text: &mut String, first_cell: &str, s: &plumb_model::Summary) {
 
 /// `["1 critical", "2 medium"]`: the severities that have findings, most severe first.
 pub(crate) fn severity_counts(b: &plumb_model::finding::BySeverity) -> Vec<String> {
-    [
-        (b.critical, Severity::Critical),
-        (b.high, Severity::High),
-        (b.medium, Severity::Medium),
-        (b.low, Severity::Low),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, sev)| format!("{n} {sev}"))
-    .collect()
+    b.counts()
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(sev, n)| format!("{n} {sev}"))
+        .collect()
 }
 
 /// The workspaces the report speaks of, for the title.
@@ -277,10 +272,7 @@ fn groups(report: &ScanReport<'_>) -> Vec<Group> {
             .pending
             .iter()
             .map(|p| {
-                let action = serde_json::to_value(p.action)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
+                let action = p.action.as_str();
                 let paths: Vec<String> = p
                     .attributes
                     .iter()
@@ -448,14 +440,10 @@ pub(crate) fn optional_value_cell(value: Option<&Value>) -> String {
 
 /// A value in a table cell: its redacting `Display`, shortened, in a code span.
 pub(crate) fn value_cell(value: &Value) -> String {
-    let text = value.to_string();
-    let text = if text.chars().count() > MAX_VALUE_CHARS {
-        let cut: String = text.chars().take(MAX_VALUE_CHARS - 1).collect();
-        format!("{cut}…")
-    } else {
-        text
-    };
-    code(&text, true)
+    code(
+        &crate::scan::shortened(value.to_string(), MAX_VALUE_CHARS),
+        true,
+    )
 }
 
 /// A code span holding `text` on one line. Backslashes do not escape inside a code span, so the
@@ -508,6 +496,15 @@ pub(crate) fn text_escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn join_and(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [only] => only.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
@@ -595,11 +592,7 @@ impl Cut {
         if self.warnings > 0 {
             parts.push(plural(self.warnings, "warning", "warnings"));
         }
-        let what = match parts.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-            Some((last, _)) => last.clone(),
-            None => String::new(),
-        };
+        let what = join_and(&parts);
         format!(
             "… {what} not shown: the comment is limited to {max_size} characters; see the JSON \
              report\n\n"
@@ -619,6 +612,7 @@ fn assemble(head: &str, groups: &[Group], max_size: usize) -> String {
     for group in groups {
         cut.add(group.category, group.units.len());
     }
+    let all = cut.clone();
 
     // The length with the first `k` units, for every `k`; keep the largest `k` that fits (the
     // closing line shrinks as units are kept, so the length need not grow with `k`).
@@ -647,10 +641,6 @@ fn assemble(head: &str, groups: &[Group], max_size: usize) -> String {
 
     let Some(keep) = best else {
         // Not even the summary fits: the marker, the title and what was cut, as far as they go.
-        let mut all = Cut::default();
-        for group in groups {
-            all.add(group.category, group.units.len());
-        }
         let title_end = head
             .find("\n\n## ")
             .and_then(|start| head[start + 2..].find('\n').map(|end| start + 2 + end + 1));

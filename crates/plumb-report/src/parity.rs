@@ -187,7 +187,7 @@ pub fn render_parity_markdown(report: &ParityReport<'_>, out: &mut dyn Write) ->
                 .environments
                 .iter()
                 .map(|env| match finding.values.get(env) {
-                    Some(Some(value)) => optional_value_cell(Some(value)),
+                    Some(Some(value)) => crate::markdown::value_cell(value),
                     _ if finding.kind == ParityKind::Absent => "—".to_owned(),
                     _ => "(none)".to_owned(),
                 })

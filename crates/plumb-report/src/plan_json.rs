@@ -43,11 +43,7 @@ fn entry(e: &DriftEntry<'_>) -> Json {
     let mut object = Map::new();
     object.insert("address".into(), json!(e.address.to_string()));
     if !e.address.module.is_empty() {
-        let text = e.address.to_string();
-        let module = text
-            .rsplit_once(&format!(".{}.{}", e.address.r#type, e.address.name))
-            .map_or("", |(m, _)| m);
-        object.insert("module_address".into(), json!(module));
+        object.insert("module_address".into(), json!(e.address.module_path()));
     }
     object.insert("mode".into(), json!("managed"));
     object.insert("type".into(), json!(e.address.r#type));

@@ -250,10 +250,6 @@ pub fn render_sarif(
     rules: &[RuleInfo<'_>],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let rule_ref = |id: &str| DescriptorRef {
-        id: id.to_owned(),
-        index: rules.iter().position(|r| r.id == id),
-    };
     let mut results = Vec::new();
     let mut notifications = Vec::new();
     for finding in report.findings {
@@ -270,7 +266,7 @@ pub fn render_sarif(
         let Some(severity) = finding.severity.filter(|s| *s > Severity::Benign) else {
             continue;
         };
-        let rule = rule_ref(&finding_rule(finding));
+        let rule = rule_ref(rules, &finding_rule(finding));
         if finding.source.is_some() {
             results.push(ResultJson {
                 rule_id: rule.id,
@@ -344,10 +340,7 @@ pub fn render_parity_sarif(
     let mut results = Vec::new();
     let mut notifications = Vec::new();
     for finding in report.findings {
-        let rule = DescriptorRef {
-            id: finding.rule.clone(),
-            index: rules.iter().position(|r| r.id == finding.rule),
-        };
+        let rule = rule_ref(rules, &finding.rule);
         let text = parity_message(finding);
         let source = report
             .summary
@@ -492,6 +485,14 @@ fn tool<'a>(rules: &'a [RuleInfo<'a>]) -> Tool<'a> {
     }
 }
 
+/// A reference to the rule `id`, with its index in the driver's rules when it is one of them.
+fn rule_ref(rules: &[RuleInfo<'_>], id: &str) -> DescriptorRef {
+    DescriptorRef {
+        id: id.to_owned(),
+        index: rules.iter().position(|r| r.id == id),
+    }
+}
+
 fn notification(
     level: &'static str,
     descriptor: &str,
@@ -595,13 +596,10 @@ fn finding_rule(finding: &Finding) -> String {
 
 /// A value for a message: redacted by `Value`'s `Display`, cut when long.
 fn short(value: Option<&Value>) -> String {
-    let text = value.map_or_else(|| "(absent)".to_owned(), ToString::to_string);
-    if text.chars().count() > MAX_VALUE_CHARS {
-        let cut: String = text.chars().take(MAX_VALUE_CHARS - 1).collect();
-        format!("{cut}…")
-    } else {
-        text
-    }
+    crate::scan::shortened(
+        value.map_or_else(|| "(absent)".to_owned(), ToString::to_string),
+        MAX_VALUE_CHARS,
+    )
 }
 
 /// What a result says: the resource and why, then one line per attribute difference.

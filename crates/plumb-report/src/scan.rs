@@ -157,10 +157,17 @@ pub(crate) fn severity_color(severity: Option<Severity>) -> Color {
 
 /// A value for a table cell: short, one line.
 pub(crate) fn cell_value(value: Option<&Value>) -> String {
-    const MAX: usize = 60;
-    let text = value.map_or_else(|| "(absent)".to_owned(), ToString::to_string);
-    if text.chars().count() > MAX {
-        let cut: String = text.chars().take(MAX - 1).collect();
+    shortened(
+        value.map_or_else(|| "(absent)".to_owned(), ToString::to_string),
+        60,
+    )
+}
+
+/// `text`, cut to at most `max` characters with an ellipsis: the reports keep values short,
+/// and the JSON report has them whole.
+pub(crate) fn shortened(text: String, max: usize) -> String {
+    if text.chars().count() > max {
+        let cut: String = text.chars().take(max - 1).collect();
         format!("{cut}…")
     } else {
         text
@@ -350,10 +357,7 @@ pub fn render_table(
         )?;
         for p in report.pending {
             let paths: Vec<String> = p.attributes.iter().map(|a| a.path.to_string()).collect();
-            let action = serde_json::to_value(p.action)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let action = p.action.as_str();
             if paths.is_empty() {
                 writeln!(out, "  {} ({action})", p.address)?;
             } else {

@@ -2,14 +2,11 @@
 
 use anyhow::{Result, bail};
 use plumb_history::{Episode, History, format_time, parse_since};
-use plumb_report::history::{DriftItem, HistoryView, RunPoint, render_history_json};
+use plumb_report::history::{DriftItem, HistoryView, RunPoint, SEVERITIES, render_history_json};
 use plumb_report::history_pages::{render_history_html, render_history_markdown};
 
 use crate::cli::{HistoryFormat, ReportArgs};
 use crate::{exit, output};
-
-/// The severities a report counts (benign noise is not drift).
-const SEVERITIES: [&str; 4] = ["critical", "high", "medium", "low"];
 
 pub fn run(args: &ReportArgs) -> Result<u8> {
     if !args.history.is_file() {
