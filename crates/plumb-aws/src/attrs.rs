@@ -128,6 +128,16 @@ impl Observed {
     }
 
     /// Attributes this read leaves out (configuration-only, or a call per resource away).
+    /// The attributes read one resource per call, added to those of the listing.
+    pub(crate) fn with(mut self, entries: Vec<(&'static str, Value)>) -> Self {
+        if let Some(map) = self.attributes.as_map_mut() {
+            for (key, value) in entries {
+                map.insert(key, value);
+            }
+        }
+        self
+    }
+
     pub(crate) fn unread(mut self, paths: &[&str]) -> Self {
         self.unread.extend(paths.iter().map(|p| AttrPath::attr(*p)));
         self
@@ -177,4 +187,44 @@ pub(crate) fn enum_str<E: AsRef<str>>(value: Option<&E>) -> Option<&str> {
 /// ids of objects EC2 gives none (`vai-…`, `r-rtb-…`, `nacl-…`).
 pub(crate) fn string_hashcode(text: &str) -> u32 {
     crc32fast::hash(text.as_bytes())
+}
+
+/// The provider's `create.NamePrefixFromName`: the prefix of a name that ends in Terraform's
+/// 26-hex-digit unique suffix, if any.
+pub(crate) fn name_prefix_from_name(name: &str) -> Option<&str> {
+    const SUFFIX: usize = 26;
+    let cut = name.len().checked_sub(SUFFIX)?;
+    if cut == 0 || !name.is_char_boundary(cut) {
+        return None;
+    }
+    let (prefix, suffix) = name.split_at(cut);
+    suffix
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit())
+        .then_some(prefix)
+}
+
+/// A boolean EC2 attribute (`DescribeInstanceAttribute`, `DescribeVpcAttribute`): unset is
+/// `false`, as the provider reads it.
+pub(crate) fn attribute_bool(value: Option<&aws_sdk_ec2::types::AttributeBooleanValue>) -> Value {
+    Value::Bool(
+        value
+            .and_then(aws_sdk_ec2::types::AttributeBooleanValue::value)
+            .unwrap_or(false),
+    )
+}
+
+/// A count of things as the provider's `int` attributes hold it.
+pub(crate) fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// The region's internal DNS domain: `REGION.compute.internal`, or `ec2.internal` in
+/// us-east-1.
+pub(crate) fn internal_domain(region: &str) -> String {
+    if region == "us-east-1" {
+        "ec2.internal".to_owned()
+    } else {
+        format!("{region}.compute.internal")
+    }
 }

@@ -25,7 +25,7 @@ use std::time::Duration;
 use plumb_adapter::{Adapter, AdapterError, FetchFailure, FetchRequest, Fetched, Scope};
 
 pub use ops::{OPERATIONS, Operation, iam_policy};
-pub use types::{SUPPORTED_TYPES, per_resource_attributes, wants_per_resource_read};
+pub use types::{SUPPORTED_TYPES, wants_per_resource_read};
 
 use crate::region::RegionReader;
 
@@ -151,6 +151,18 @@ impl Adapter for AwsAdapter {
     }
 }
 
+/// One region's part of a per-scope map of ids, by type.
+fn in_region(
+    by_scope: &std::collections::BTreeMap<Scope, BTreeSet<String>>,
+    region: &str,
+) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    by_scope
+        .iter()
+        .filter(|(scope, _)| scope.region == region)
+        .map(|(scope, ids)| (scope.r#type.clone(), ids.clone()))
+        .collect()
+}
+
 impl AwsAdapter {
     async fn fetch_all(&self, request: &FetchRequest) -> Fetched {
         let stats = Arc::new(client::Stats::new(self.options.progress.clone()));
@@ -200,19 +212,9 @@ impl AwsAdapter {
                     Arc::clone(&stats),
                     Arc::clone(&permits),
                     request.thorough,
-                    request
-                        .details
-                        .iter()
-                        .filter(|(scope, _)| &scope.region == region)
-                        .map(|(scope, ids)| (scope.r#type.clone(), ids.clone()))
-                        .collect(),
+                    in_region(&request.details, region),
                 )
-                .with_managed(request.ids.as_ref().map(|ids| {
-                    ids.iter()
-                        .filter(|(scope, _)| &scope.region == region)
-                        .map(|(scope, ids)| (scope.r#type.clone(), ids.clone()))
-                        .collect()
-                })),
+                .with_managed(request.ids.as_ref().map(|ids| in_region(ids, region))),
             );
             for resource_type in request.types.iter().filter(|t| self.supports(t)) {
                 let scope = Scope::new(region, resource_type);

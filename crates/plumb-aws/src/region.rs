@@ -18,6 +18,17 @@ const FILTER_VALUES: usize = 200;
 /// A listing's result, shared by the types built from it. The error is already one line.
 pub(crate) type Shared<T> = Result<Arc<Vec<T>>, String>;
 
+/// A listing read once per region and shared by every type that reads it: the first asker
+/// reads, the others wait for the same answer.
+async fn shared<T, F>(cell: &OnceCell<Shared<T>>, read: impl FnOnce() -> F) -> Shared<T>
+where
+    F: std::future::Future<Output = Result<Vec<T>, String>>,
+{
+    cell.get_or_init(|| async { read().await.map(Arc::new) })
+        .await
+        .clone()
+}
+
 /// Calls one page after another of a paginated `Describe*`, each under a permit, counting
 /// calls, and collects what `$items` takes out of each page.
 macro_rules! paginate {
@@ -196,11 +207,16 @@ impl RegionReader {
 
     /// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`, for objects whose ARN EC2 does not return.
     pub(crate) fn arn(&self, kind: &str, id: &str) -> String {
+        self.arn_in(&self.account, kind, id)
+    }
+
+    /// An EC2 ARN in this region naming `account` (empty for the images and snapshots whose
+    /// ARNs name none): `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`.
+    pub(crate) fn arn_in(&self, account: &str, kind: &str, id: &str) -> String {
         format!(
-            "arn:{}:ec2:{}:{}:{kind}/{id}",
+            "arn:{}:ec2:{}:{account}:{kind}/{id}",
             partition(&self.region),
-            self.region,
-            self.account
+            self.region
         )
     }
 
@@ -255,68 +271,65 @@ impl RegionReader {
     }
 
     pub(crate) async fn volumes(&self) -> Shared<Volume> {
-        self.volumes
-            .get_or_init(|| async {
-                let request = self.ec2.describe_volumes().max_results(500);
-                let all = paginate!(self, ops::DESCRIBE_VOLUMES, request, |page| {
-                    page.volumes.unwrap_or_default()
-                });
-                Ok(Arc::new(all))
-            })
-            .await
-            .clone()
+        shared(&self.volumes, || async {
+            let request = self.ec2.describe_volumes().max_results(500);
+            Ok(paginate!(self, ops::DESCRIBE_VOLUMES, request, |page| {
+                page.volumes.unwrap_or_default()
+            }))
+        })
+        .await
     }
 
     pub(crate) async fn security_groups(&self) -> Shared<SecurityGroup> {
-        self.security_groups
-            .get_or_init(|| async {
-                let request = self.ec2.describe_security_groups().max_results(1000);
-                let all = paginate!(self, ops::DESCRIBE_SECURITY_GROUPS, request, |page| {
-                    page.security_groups.unwrap_or_default()
-                });
-                Ok(Arc::new(all))
-            })
-            .await
-            .clone()
+        shared(&self.security_groups, || async {
+            let request = self.ec2.describe_security_groups().max_results(1000);
+            Ok(paginate!(
+                self,
+                ops::DESCRIBE_SECURITY_GROUPS,
+                request,
+                |page| page.security_groups.unwrap_or_default()
+            ))
+        })
+        .await
     }
 
     pub(crate) async fn security_group_rules(&self) -> Shared<SecurityGroupRule> {
-        self.security_group_rules
-            .get_or_init(|| async {
-                let request = self.ec2.describe_security_group_rules().max_results(1000);
-                let all = paginate!(self, ops::DESCRIBE_SECURITY_GROUP_RULES, request, |page| {
-                    page.security_group_rules.unwrap_or_default()
-                });
-                Ok(Arc::new(all))
-            })
-            .await
-            .clone()
+        shared(&self.security_group_rules, || async {
+            let request = self.ec2.describe_security_group_rules().max_results(1000);
+            Ok(paginate!(
+                self,
+                ops::DESCRIBE_SECURITY_GROUP_RULES,
+                request,
+                |page| page.security_group_rules.unwrap_or_default()
+            ))
+        })
+        .await
     }
 
     pub(crate) async fn route_tables(&self) -> Shared<RouteTable> {
-        self.route_tables
-            .get_or_init(|| async {
-                let request = self.ec2.describe_route_tables().max_results(100);
-                let all = paginate!(self, ops::DESCRIBE_ROUTE_TABLES, request, |page| {
-                    page.route_tables.unwrap_or_default()
-                });
-                Ok(Arc::new(all))
-            })
-            .await
-            .clone()
+        shared(&self.route_tables, || async {
+            let request = self.ec2.describe_route_tables().max_results(100);
+            Ok(paginate!(
+                self,
+                ops::DESCRIBE_ROUTE_TABLES,
+                request,
+                |page| page.route_tables.unwrap_or_default()
+            ))
+        })
+        .await
     }
 
     pub(crate) async fn network_acls(&self) -> Shared<NetworkAcl> {
-        self.network_acls
-            .get_or_init(|| async {
-                let request = self.ec2.describe_network_acls().max_results(100);
-                let all = paginate!(self, ops::DESCRIBE_NETWORK_ACLS, request, |page| {
-                    page.network_acls.unwrap_or_default()
-                });
-                Ok(Arc::new(all))
-            })
-            .await
-            .clone()
+        shared(&self.network_acls, || async {
+            let request = self.ec2.describe_network_acls().max_results(100);
+            Ok(paginate!(
+                self,
+                ops::DESCRIBE_NETWORK_ACLS,
+                request,
+                |page| page.network_acls.unwrap_or_default()
+            ))
+        })
+        .await
     }
 
     /// Elastic IPs (`DescribeAddresses` has no pages: one call answers all).

@@ -23,6 +23,13 @@ use plumb_adapter::{Adapter, FetchRequest, Fetched};
 use plumb_aws::{AwsAdapter, AwsOptions, SUPPORTED_TYPES};
 use plumb_model::{Exposed, Kind, Observation, Severity, Value};
 
+/// The one object a describe call names, as EC2 returns it.
+macro_rules! describe_one {
+    ($rt:expr, $call:expr, $list:ident) => {
+        $rt.block_on($call.send()).unwrap().$list()[0].clone()
+    };
+}
+
 fn endpoint() -> String {
     let endpoint = std::env::var("PLUMB_MOTO_ENDPOINT").unwrap_or_else(|_| {
         panic!(
@@ -914,15 +921,11 @@ fn every_other_type_is_read_as_ec2_returned_it() {
 
     // The network ACL: its entries (AWS's deny-all ones left out) split into ingress and
     // egress, as DescribeNetworkAcls returned them.
-    let raw_acl = rt
-        .block_on(
-            ec2.describe_network_acls()
-                .network_acl_ids(&seeded.acl)
-                .send(),
-        )
-        .unwrap()
-        .network_acls()[0]
-        .clone();
+    let raw_acl = describe_one!(
+        rt,
+        ec2.describe_network_acls().network_acl_ids(&seeded.acl),
+        network_acls
+    );
     let acl = find(&fetched, "aws_network_acl", &seeded.acl);
     assert!(!is_default(acl), "{:?}", acl.meta);
     assert_eq!(get(acl, "vpc_id"), &Value::string(&base.vpc));
@@ -1068,15 +1071,11 @@ fn every_other_type_is_read_as_ec2_returned_it() {
 
     // The route table's `route` set: every route made with CreateRoute but the endpoint's
     // prefix-list route (the VPC's local routes are AWS's), each with its one target.
-    let raw_table = rt
-        .block_on(
-            ec2.describe_route_tables()
-                .route_table_ids(&base.table)
-                .send(),
-        )
-        .unwrap()
-        .route_tables()[0]
-        .clone();
+    let raw_table = describe_one!(
+        rt,
+        ec2.describe_route_tables().route_table_ids(&base.table),
+        route_tables
+    );
     let table = find(&fetched, "aws_route_table", &base.table);
     assert!(!is_default(table), "{:?}", table.meta);
     assert_eq!(get(table, "vpc_id"), &Value::string(&base.vpc));
@@ -1184,21 +1183,18 @@ fn every_other_type_is_read_as_ec2_returned_it() {
     );
     assert_eq!(get(association, "gateway_id"), &Value::string(""));
     assert!(association.meta.is_empty(), "{:?}", association.meta);
-    let raw_main = rt
-        .block_on(
-            ec2.describe_route_tables()
-                .filters(Filter::builder().name("vpc-id").values(&base.vpc).build())
-                .filters(
-                    Filter::builder()
-                        .name("association.main")
-                        .values("true")
-                        .build(),
-                )
-                .send(),
-        )
-        .unwrap()
-        .route_tables()[0]
-        .clone();
+    let raw_main = describe_one!(
+        rt,
+        ec2.describe_route_tables()
+            .filters(Filter::builder().name("vpc-id").values(&base.vpc).build())
+            .filters(
+                Filter::builder()
+                    .name("association.main")
+                    .values("true")
+                    .build(),
+            ),
+        route_tables
+    );
     let main_id = raw_main.route_table_id().unwrap();
     assert!(is_default(find(&fetched, "aws_route_table", main_id)));
     let main_association = raw_main
@@ -1217,15 +1213,11 @@ fn every_other_type_is_read_as_ec2_returned_it() {
     assert_eq!(get(main, "route_table_id"), &Value::string(main_id));
 
     // The NAT gateway, its address and interface as DescribeNatGateways gave them.
-    let raw_nat = rt
-        .block_on(
-            ec2.describe_nat_gateways()
-                .nat_gateway_ids(&seeded.nat)
-                .send(),
-        )
-        .unwrap()
-        .nat_gateways()[0]
-        .clone();
+    let raw_nat = describe_one!(
+        rt,
+        ec2.describe_nat_gateways().nat_gateway_ids(&seeded.nat),
+        nat_gateways
+    );
     let raw_nat_address = &raw_nat.nat_gateway_addresses()[0];
     let nat = find(&fetched, "aws_nat_gateway", &seeded.nat);
     assert_eq!(get(nat, "subnet_id"), &Value::string(&base.subnet));
@@ -1253,15 +1245,12 @@ fn every_other_type_is_read_as_ec2_returned_it() {
     // `nat_gateway`, and the adapter marks it managed_by. moto makes it a plain user interface
     // (`interface`, not requester-managed), so the mark follows what the API said.
     let nat_eni_id = raw_nat_address.network_interface_id().unwrap();
-    let raw_nat_eni = rt
-        .block_on(
-            ec2.describe_network_interfaces()
-                .network_interface_ids(nat_eni_id)
-                .send(),
-        )
-        .unwrap()
-        .network_interfaces()[0]
-        .clone();
+    let raw_nat_eni = describe_one!(
+        rt,
+        ec2.describe_network_interfaces()
+            .network_interface_ids(nat_eni_id),
+        network_interfaces
+    );
     let nat_eni = find(&fetched, "aws_network_interface", nat_eni_id);
     let service_owned = raw_nat_eni.requester_managed() == Some(true)
         || raw_nat_eni
@@ -1294,15 +1283,12 @@ fn every_other_type_is_read_as_ec2_returned_it() {
     assert_eq!(name_tag(egress_only), Some("v6-out"));
 
     // The S3 gateway endpoint.
-    let raw_endpoint = rt
-        .block_on(
-            ec2.describe_vpc_endpoints()
-                .vpc_endpoint_ids(&seeded.endpoint)
-                .send(),
-        )
-        .unwrap()
-        .vpc_endpoints()[0]
-        .clone();
+    let raw_endpoint = describe_one!(
+        rt,
+        ec2.describe_vpc_endpoints()
+            .vpc_endpoint_ids(&seeded.endpoint),
+        vpc_endpoints
+    );
     let endpoint = find(&fetched, "aws_vpc_endpoint", &seeded.endpoint);
     assert_eq!(get(endpoint, "vpc_id"), &Value::string(&base.vpc));
     assert_eq!(
@@ -1348,15 +1334,11 @@ fn every_other_type_is_read_as_ec2_returned_it() {
     assert_eq!(get(vpc, "dhcp_options_id"), &Value::string(&seeded.dhcp));
 
     // The flow log, as DescribeFlowLogs gave it.
-    let raw_log = rt
-        .block_on(
-            ec2.describe_flow_logs()
-                .flow_log_ids(&seeded.flow_log)
-                .send(),
-        )
-        .unwrap()
-        .flow_logs()[0]
-        .clone();
+    let raw_log = describe_one!(
+        rt,
+        ec2.describe_flow_logs().flow_log_ids(&seeded.flow_log),
+        flow_logs
+    );
     let log = find(&fetched, "aws_flow_log", &seeded.flow_log);
     assert_eq!(get(log, "vpc_id"), &Value::string(&base.vpc));
     assert_eq!(get(log, "subnet_id"), &Value::string(""));
@@ -1422,15 +1404,11 @@ fn every_other_type_is_read_as_ec2_returned_it() {
     assert_eq!(name_tag(template), Some("web"));
 
     // The snapshot of the data volume.
-    let raw_snapshot = rt
-        .block_on(
-            ec2.describe_snapshots()
-                .snapshot_ids(&seeded.snapshot)
-                .send(),
-        )
-        .unwrap()
-        .snapshots()[0]
-        .clone();
+    let raw_snapshot = describe_one!(
+        rt,
+        ec2.describe_snapshots().snapshot_ids(&seeded.snapshot),
+        snapshots
+    );
     let snapshot = find(&fetched, "aws_ebs_snapshot", &seeded.snapshot);
     assert_eq!(get(snapshot, "volume_id"), &Value::string(&base.volume));
     assert_eq!(get(snapshot, "volume_size"), &Value::int(20));
@@ -1451,11 +1429,7 @@ fn every_other_type_is_read_as_ec2_returned_it() {
     assert!(snapshot.meta.is_empty(), "{:?}", snapshot.meta);
 
     // The image of the first instance, with its block devices.
-    let raw_image = rt
-        .block_on(ec2.describe_images().image_ids(&seeded.image).send())
-        .unwrap()
-        .images()[0]
-        .clone();
+    let raw_image = describe_one!(rt, ec2.describe_images().image_ids(&seeded.image), images);
     let image = find(&fetched, "aws_ami", &seeded.image);
     assert_eq!(get(image, "name"), &Value::string("web-image"));
     assert_eq!(get(image, "description"), &Value::string("web, baked"));
@@ -1500,15 +1474,12 @@ fn every_other_type_is_read_as_ec2_returned_it() {
 
     // The standalone interface, its secondary address counted; the cluster's is Kubernetes';
     // an instance's primary interface goes with the instance.
-    let raw_eni = rt
-        .block_on(
-            ec2.describe_network_interfaces()
-                .network_interface_ids(&seeded.interface)
-                .send(),
-        )
-        .unwrap()
-        .network_interfaces()[0]
-        .clone();
+    let raw_eni = describe_one!(
+        rt,
+        ec2.describe_network_interfaces()
+            .network_interface_ids(&seeded.interface),
+        network_interfaces
+    );
     let eni = find(&fetched, "aws_network_interface", &seeded.interface);
     assert_eq!(get(eni, "subnet_id"), &Value::string(&base.subnet));
     assert_eq!(get(eni, "description"), &Value::string("standalone"));
@@ -1549,11 +1520,7 @@ fn every_other_type_is_read_as_ec2_returned_it() {
     assert_eq!(attachment.get("device_index"), Some(&Value::int(0)));
 
     // The key pair, as DescribeKeyPairs gave it.
-    let raw_key = rt
-        .block_on(ec2.describe_key_pairs().key_names("deploy").send())
-        .unwrap()
-        .key_pairs()[0]
-        .clone();
+    let raw_key = describe_one!(rt, ec2.describe_key_pairs().key_names("deploy"), key_pairs);
     let key = find(&fetched, "aws_key_pair", "deploy");
     assert_eq!(get(key, "fingerprint"), &text(raw_key.key_fingerprint()));
     assert_eq!(get(key, "key_pair_id"), &text(raw_key.key_pair_id()));

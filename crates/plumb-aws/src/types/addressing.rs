@@ -10,7 +10,9 @@ use aws_sdk_ec2::types::{
 };
 
 use super::Read;
-use crate::attrs::{Attrs, Observed, enum_str, managed_by};
+use crate::attrs::{
+    Attrs, Observed, count, enum_str, internal_domain, managed_by, name_prefix_from_name,
+};
 use crate::ops;
 use crate::region::{RegionReader, partition};
 
@@ -140,12 +142,7 @@ fn public_dns(region: &str, ip: &str) -> String {
 /// The provider's `EC2PrivateDNSNameForIP`: `ip-10-0-0-1.REGION.compute.internal`
 /// (`ec2.internal` in us-east-1).
 fn private_dns(region: &str, ip: &str) -> String {
-    let dashed = ip.replace('.', "-");
-    if region == "us-east-1" {
-        format!("ip-{dashed}.ec2.internal")
-    } else {
-        format!("ip-{dashed}.{region}.compute.internal")
-    }
+    format!("ip-{}.{}", ip.replace('.', "-"), internal_domain(region))
 }
 
 /// Every address's reverse DNS record (`DescribeAddressesAttribute`, `domain-name`), by
@@ -247,18 +244,10 @@ fn eip_association(reader: &RegionReader, address: &Address) -> Option<Observed>
 /// `aws_network_interface` arguments that exist only in configuration.
 const ENI_UNREAD: &[&str] = &["ipv6_address_list_enabled", "private_ip_list_enabled"];
 
-fn count(n: usize) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
-}
-
 fn network_interface(reader: &RegionReader, eni: &NetworkInterface) -> Option<Observed> {
     let id = eni.network_interface_id()?;
     let owner_id = eni.owner_id().unwrap_or_default();
-    let arn = format!(
-        "arn:{}:ec2:{}:{owner_id}:network-interface/{id}",
-        partition(&reader.region),
-        reader.region
-    );
+    let arn = reader.arn_in(owner_id, "network-interface", id);
     let attachment = eni.attachment().map(|a| {
         Attrs::new()
             .str("attachment_id", a.attachment_id())
@@ -335,21 +324,6 @@ fn network_interface(reader: &RegionReader, eni: &NetworkInterface) -> Option<Ob
             .owner(owner)
             .managed_by(managed.as_deref()),
     )
-}
-
-/// The provider's `create.NamePrefixFromName`: the prefix of a name that ends in Terraform's
-/// 26-hex-digit unique suffix, if any.
-fn name_prefix_from_name(name: &str) -> Option<&str> {
-    const SUFFIX: usize = 26;
-    let cut = name.len().checked_sub(SUFFIX)?;
-    if cut == 0 || !name.is_char_boundary(cut) {
-        return None;
-    }
-    let (prefix, suffix) = name.split_at(cut);
-    suffix
-        .bytes()
-        .all(|b| b.is_ascii_hexdigit())
-        .then_some(prefix)
 }
 
 /// One `aws_key_pair`, id the key name. EC2 does not return the key material the provider's

@@ -12,9 +12,9 @@ use plumb_model::Value;
 
 use super::Read;
 use super::instance::capacity_reservation;
-use crate::attrs::{Attrs, Observed, enum_str, managed_by, tag_map};
+use crate::attrs::{Attrs, Observed, enum_str, managed_by, name_prefix_from_name, tag_map};
 use crate::ops;
-use crate::region::{RegionReader, partition};
+use crate::region::RegionReader;
 
 pub(super) const TYPES: &[&str] = &[
     "aws_ami",
@@ -117,28 +117,9 @@ pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
     }
 }
 
-/// The provider's `create.NamePrefixFromName`: the prefix of a name that ends in Terraform's
-/// 26-hex-digit unique suffix, if any.
-fn name_prefix_from_name(name: &str) -> Option<&str> {
-    const SUFFIX: usize = 26;
-    let cut = name.len().checked_sub(SUFFIX)?;
-    if cut == 0 || !name.is_char_boundary(cut) {
-        return None;
-    }
-    let (prefix, suffix) = name.split_at(cut);
-    suffix
-        .bytes()
-        .all(|b| b.is_ascii_hexdigit())
-        .then_some(prefix)
-}
-
 /// `arn:PARTITION:ec2:REGION::KIND/ID`: snapshots and images have ARNs without an account.
 fn arn_no_account(reader: &RegionReader, kind: &str, id: &str) -> String {
-    format!(
-        "arn:{}:ec2:{}::{kind}/{id}",
-        partition(&reader.region),
-        reader.region
-    )
+    reader.arn_in("", kind, id)
 }
 
 fn snapshot(reader: &RegionReader, snapshot: &Snapshot) -> Option<Observed> {

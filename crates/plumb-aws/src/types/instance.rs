@@ -8,7 +8,7 @@ use base64::Engine as _;
 use plumb_model::Value;
 
 use super::Read;
-use crate::attrs::{Attrs, Observed, enum_str, managed_by, strings};
+use crate::attrs::{Attrs, Observed, attribute_bool, count, enum_str, managed_by, strings};
 use crate::ops;
 use crate::region::RegionReader;
 
@@ -49,19 +49,12 @@ pub(super) async fn read(reader: &RegionReader, _resource_type: &str) -> Read {
         let Some(id) = instance.instance_id() else {
             continue;
         };
-        let mut observed = observe(reader, owner, instance, &volumes);
-        if reader.wants_details("aws_instance", &observed.id) {
-            let attributes = per_resource(reader, id).await?;
-            let Value::Map(map) = &mut observed.attributes else {
-                unreachable!("observations are objects")
-            };
-            for (key, value) in attributes {
-                map.insert(key, value);
-            }
+        let observed = observe(reader, owner, instance, &volumes);
+        out.push(if reader.wants_details("aws_instance", &observed.id) {
+            observed.with(per_resource(reader, id).await?)
         } else {
-            observed = observed.unread(PER_RESOURCE);
-        }
-        out.push(observed);
+            observed.unread(PER_RESOURCE)
+        });
     }
     Ok(out)
 }
@@ -104,21 +97,9 @@ async fn per_resource(
         ("user_data", user_data),
         (
             "disable_api_termination",
-            Value::Bool(
-                termination
-                    .disable_api_termination()
-                    .and_then(aws_sdk_ec2::types::AttributeBooleanValue::value)
-                    .unwrap_or(false),
-            ),
+            attribute_bool(termination.disable_api_termination()),
         ),
-        (
-            "disable_api_stop",
-            Value::Bool(
-                stop.disable_api_stop()
-                    .and_then(aws_sdk_ec2::types::AttributeBooleanValue::value)
-                    .unwrap_or(false),
-            ),
-        ),
+        ("disable_api_stop", attribute_bool(stop.disable_api_stop())),
         (
             "instance_initiated_shutdown_behavior",
             Value::string(
@@ -149,11 +130,7 @@ fn observe(
     } else {
         owner
     };
-    let arn = format!(
-        "arn:{}:ec2:{}:{account}:instance/{id}",
-        crate::region::partition(&reader.region),
-        reader.region
-    );
+    let arn = reader.arn_in(account, "instance", id);
     let root_device = instance.root_device_name();
     let mut root = None;
     let mut ebs = Vec::new();
@@ -273,10 +250,7 @@ fn observe(
         .str("instance_type", enum_str(instance.instance_type()))
         .int(
             "ipv6_address_count",
-            Some(
-                i32::try_from(primary.map_or(0, |ni| ni.ipv6_addresses().len()))
-                    .unwrap_or(i32::MAX),
-            ),
+            Some(count(primary.map_or(0, |ni| ni.ipv6_addresses().len()))),
         )
         .strings(
             "ipv6_addresses",

@@ -94,17 +94,6 @@ pub(crate) async fn read(
         .collect())
 }
 
-/// Attributes of `resource_type` that EC2 returns only one resource per call (none for most
-/// types). The adapter reads them for the resources a request names in `details`, or for every
-/// resource with `thorough`; elsewhere they are listed unread.
-pub fn per_resource_attributes(resource_type: &str) -> &'static [&'static str] {
-    match resource_type {
-        "aws_instance" => instance::PER_RESOURCE,
-        "aws_vpc" => vpc::PER_RESOURCE,
-        _ => &[],
-    }
-}
-
 /// Whether a state object holds a value of a per-resource attribute other than the one AWS
 /// gives a new resource: then its one-resource-per-call read is worth paying for, because
 /// drift there (termination protection turned off, user data replaced) is what matters.

@@ -9,7 +9,9 @@
 //! `r-{route table}{crc32(destination)}`.
 
 use super::Read;
-use crate::attrs::{Attrs, Observed, enum_str, managed_by, string_hashcode, strings};
+use crate::attrs::{
+    Attrs, Observed, count, enum_str, internal_domain, managed_by, string_hashcode, strings,
+};
 use crate::ops;
 use crate::region::{RegionReader, listing, paginate};
 use aws_sdk_ec2::types::{
@@ -404,7 +406,7 @@ fn nat_gateway(reader: &RegionReader, gateway: &NatGateway) -> Option<Observed> 
         .str("public_ip", primary.and_then(|a| a.public_ip()))
         .int(
             "secondary_private_ip_address_count",
-            Some(i32::try_from(secondary.len()).unwrap_or(i32::MAX)),
+            Some(count(secondary.len())),
         )
         .strings("secondary_private_ip_addresses", secondary.iter().copied())
         .str("subnet_id", gateway.subnet_id())
@@ -428,11 +430,7 @@ fn vpc_endpoint(reader: &RegionReader, endpoint: &VpcEndpoint) -> Option<Observe
         return None;
     }
     let account = endpoint.owner_id().unwrap_or(&reader.account);
-    let arn = format!(
-        "arn:{}:ec2:{}:{account}:vpc-endpoint/{id}",
-        crate::region::partition(&reader.region),
-        reader.region
-    );
+    let arn = reader.arn_in(account, "vpc-endpoint", id);
     let dns_options = endpoint.dns_options().map(|o| {
         Attrs::new()
             .str("dns_record_ip_type", enum_str(o.dns_record_ip_type()))
@@ -519,11 +517,7 @@ fn dhcp_values<'a>(options: &'a DhcpOptions, key: &str) -> Vec<&'a str> {
 /// AWS's own option set: the region's domain and Amazon's DNS, nothing else (what
 /// `aws_default_vpc_dhcp_options` adopts).
 fn is_default_dhcp(region: &str, options: &DhcpOptions) -> bool {
-    let domain = if region == "us-east-1" {
-        "ec2.internal".to_owned()
-    } else {
-        format!("{region}.compute.internal")
-    };
+    let domain = internal_domain(region);
     let keys: Vec<&str> = options
         .dhcp_configurations()
         .iter()
@@ -537,11 +531,7 @@ fn is_default_dhcp(region: &str, options: &DhcpOptions) -> bool {
 fn dhcp_options(reader: &RegionReader, options: &DhcpOptions) -> Option<Observed> {
     let id = options.dhcp_options_id()?;
     let account = options.owner_id().unwrap_or(&reader.account);
-    let arn = format!(
-        "arn:{}:ec2:{}:{account}:dhcp-options/{id}",
-        crate::region::partition(&reader.region),
-        reader.region
-    );
+    let arn = reader.arn_in(account, "dhcp-options", id);
     let first = |key: &str| dhcp_values(options, key).first().copied();
     let attributes = Attrs::new()
         .str("region", Some(&reader.region))

@@ -43,14 +43,7 @@ fn group(reader: &RegionReader, group: &SecurityGroup) -> Observed {
     let owner = group.owner_id().unwrap_or_default();
     let attributes = Attrs::new()
         .str("region", Some(&reader.region))
-        .str(
-            "arn",
-            Some(&format!(
-                "arn:{}:ec2:{}:{owner}:security-group/{id}",
-                crate::region::partition(&reader.region),
-                reader.region
-            )),
-        )
+        .str("arn", Some(&reader.arn_in(owner, "security-group", id)))
         .str("description", group.description())
         .set(
             "egress",
@@ -71,9 +64,15 @@ fn group(reader: &RegionReader, group: &SecurityGroup) -> Observed {
 /// A peer group as the provider writes it: its id, prefixed with its account when that is not
 /// the group's own.
 fn peer(pair: &UserIdGroupPair, own_owner: &str) -> String {
-    let group = pair.group_id().unwrap_or_default();
-    match pair.user_id() {
-        Some(user) if !user.is_empty() && user != own_owner => format!("{user}/{group}"),
+    peer_id(pair.group_id(), pair.user_id(), Some(own_owner))
+}
+
+/// A peer group as the provider writes it: `OWNER/GROUP` when another account owns it, else
+/// the group id alone.
+fn peer_id(group: Option<&str>, user: Option<&str>, own_owner: Option<&str>) -> String {
+    let group = group.unwrap_or_default();
+    match user {
+        Some(user) if !user.is_empty() && Some(user) != own_owner => format!("{user}/{group}"),
         _ => group.to_owned(),
     }
 }
@@ -152,24 +151,17 @@ fn rule(reader: &RegionReader, rule: &SecurityGroupRule) -> Observed {
         Some(p) if protocol != "-1" => Value::int(i64::from(p)),
         _ => Value::Null,
     };
-    let referenced = rule.referenced_group_info().map(|info| {
-        let group = info.group_id().unwrap_or_default();
-        match info.user_id() {
-            Some(user) if !user.is_empty() && Some(user) != rule.group_owner_id() => {
-                format!("{user}/{group}")
-            }
-            _ => group.to_owned(),
-        }
-    });
+    let referenced = rule
+        .referenced_group_info()
+        .map(|info| peer_id(info.group_id(), info.user_id(), rule.group_owner_id()));
     let attributes = Attrs::new()
         .str("region", Some(&reader.region))
         .str(
             "arn",
-            Some(&format!(
-                "arn:{}:ec2:{}:{}:security-group-rule/{id}",
-                crate::region::partition(&reader.region),
-                reader.region,
-                rule.group_owner_id().unwrap_or(&reader.account)
+            Some(&reader.arn_in(
+                rule.group_owner_id().unwrap_or(&reader.account),
+                "security-group-rule",
+                id,
             )),
         )
         .opt_str("cidr_ipv4", rule.cidr_ipv4())
@@ -212,15 +204,7 @@ fn legacy_rule(reader: &RegionReader, rule: &SecurityGroupRule) -> Observed {
     let peer = rule
         .referenced_group_info()
         .filter(|_| !is_self)
-        .map(|info| {
-            let peer_group = info.group_id().unwrap_or_default();
-            match info.user_id() {
-                Some(user) if !user.is_empty() && Some(user) != rule.group_owner_id() => {
-                    format!("{user}/{peer_group}")
-                }
-                _ => peer_group.to_owned(),
-            }
-        });
+        .map(|info| peer_id(info.group_id(), info.user_id(), rule.group_owner_id()));
     let attributes = Attrs::new()
         .str("region", Some(&reader.region))
         .strings("cidr_blocks", rule.cidr_ipv4())

@@ -11,7 +11,7 @@ use aws_sdk_ec2::types::{InternetGateway, Subnet, Vpc, VpcAttributeName};
 use plumb_model::Value;
 
 use super::Read;
-use crate::attrs::{Attrs, Observed, enum_str, managed_by};
+use crate::attrs::{Attrs, Observed, attribute_bool, enum_str, managed_by};
 use crate::ops;
 use crate::region::{RegionReader, listing};
 
@@ -100,19 +100,13 @@ async fn vpcs(reader: &RegionReader) -> Read {
     }
     let mut out = Vec::with_capacity(vpcs.len());
     for v in &vpcs {
-        let mut observed = vpc(reader, v, &defaults);
-        if reader.wants_details("aws_vpc", &observed.id) {
-            let id = observed.id.clone();
-            let Value::Map(map) = &mut observed.attributes else {
-                unreachable!("observations are objects")
-            };
-            for (key, value) in vpc_attributes(reader, &id).await? {
-                map.insert(key, value);
-            }
+        let observed = vpc(reader, v, &defaults);
+        out.push(if reader.wants_details("aws_vpc", &observed.id) {
+            let extra = vpc_attributes(reader, &observed.id).await?;
+            observed.with(extra)
         } else {
-            observed = observed.unread(PER_RESOURCE);
-        }
-        out.push(observed);
+            observed.unread(PER_RESOURCE)
+        });
     }
     Ok(out)
 }
@@ -135,21 +129,18 @@ async fn vpc_attributes(
     let hostnames = ask(VpcAttributeName::EnableDnsHostnames).await?;
     let support = ask(VpcAttributeName::EnableDnsSupport).await?;
     let metrics = ask(VpcAttributeName::EnableNetworkAddressUsageMetrics).await?;
-    let flag = |v: Option<&aws_sdk_ec2::types::AttributeBooleanValue>| {
-        Value::Bool(
-            v.and_then(aws_sdk_ec2::types::AttributeBooleanValue::value)
-                .unwrap_or(false),
-        )
-    };
     Ok(vec![
         (
             "enable_dns_hostnames",
-            flag(hostnames.enable_dns_hostnames()),
+            attribute_bool(hostnames.enable_dns_hostnames()),
         ),
-        ("enable_dns_support", flag(support.enable_dns_support())),
+        (
+            "enable_dns_support",
+            attribute_bool(support.enable_dns_support()),
+        ),
         (
             "enable_network_address_usage_metrics",
-            flag(metrics.enable_network_address_usage_metrics()),
+            attribute_bool(metrics.enable_network_address_usage_metrics()),
         ),
     ])
 }
