@@ -45,9 +45,7 @@ fn a_real_plans_tags_null_to_empty_is_benign() {
             .any(|s| s["path"] == serde_json::json!(["tags"]) && s["rule"] == "empty-equals-null"),
         "{report}"
     );
-    if let Some(errors) = crate::docs::errors(&crate::docs::validator(), &report) {
-        panic!("the report does not match the schema:\n{errors}");
-    }
+    crate::docs::assert_schema(&report, "the report");
 }
 
 /// Every real plan reads and reports (most have no drift).
@@ -120,9 +118,7 @@ fn drift_is_classified_and_the_plans_reverts_are_named() {
         ),
         "{warnings:?}"
     );
-    if let Some(errors) = crate::docs::errors(&crate::docs::validator(), &report) {
-        panic!("the report does not match the schema:\n{errors}");
-    }
+    crate::docs::assert_schema(&report, "the report");
 
     // The same from standard input, as `terraform show -json tfplan | plumb check-plan -`.
     let bytes = std::fs::read(crate::workspace_root().join(BUILT)).unwrap();

@@ -94,6 +94,16 @@ pub fn validator() -> jsonschema::Validator {
     jsonschema::draft202012::new(&schema).expect("the report schema compiles")
 }
 
+/// Panics, naming `what`, when `report` does not match docs/report.schema.json. The schema is
+/// compiled once for the whole test binary.
+#[track_caller]
+pub fn assert_schema(report: &Value, what: &str) {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    if let Some(errors) = errors(VALIDATOR.get_or_init(validator), report) {
+        panic!("{what} does not match docs/report.schema.json:\n{errors}");
+    }
+}
+
 /// Every validation error on one line each, or `None` when the report is valid.
 pub fn errors(validator: &jsonschema::Validator, report: &Value) -> Option<String> {
     let errors: Vec<String> = validator

@@ -49,9 +49,7 @@ fn night(
     let output = plumb_with_env(&args, &[("PLUMB_NOW", at.as_str())]);
     let report: serde_json::Value = serde_json::from_str(&stdout(&output))
         .unwrap_or_else(|e| panic!("{e}: {}", stderr(&output)));
-    if let Some(errors) = crate::docs::errors(&crate::docs::validator(), &report) {
-        panic!("the report does not match the schema:\n{errors}");
-    }
+    crate::docs::assert_schema(&report, "the report");
     (output.status.code(), report)
 }
 

@@ -28,9 +28,7 @@ fn the_example_gets_import_blocks_and_revert_commands() {
     let (code, text) = scan_with_remediation(dir.path(), "json");
     assert_eq!(code, Some(2), "{text}");
     let report: serde_json::Value = serde_json::from_str(&text).unwrap();
-    if let Some(errors) = crate::docs::errors(&crate::docs::validator(), &report) {
-        panic!("the report does not match the schema:\n{errors}");
-    }
+    crate::docs::assert_schema(&report, "the report");
     let findings = report["findings"].as_array().unwrap();
     let group = findings
         .iter()

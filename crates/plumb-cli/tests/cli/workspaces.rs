@@ -33,9 +33,7 @@ fn scan_json(args: &[String], env: &[(&str, &str)]) -> (Option<i32>, Value) {
     let output = plumb_with_env(&all, env);
     let mut report: Value = serde_json::from_str(&stdout(&output))
         .unwrap_or_else(|e| panic!("{e}: {}", stderr(&output)));
-    if let Some(errors) = crate::docs::errors(&crate::docs::validator(), &report) {
-        panic!("the report does not match the schema:\n{errors}");
-    }
+    crate::docs::assert_schema(&report, "the report");
     report["plumb_version"] = "[version]".into();
     (output.status.code(), report)
 }
