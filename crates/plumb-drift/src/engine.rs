@@ -121,6 +121,33 @@ pub(crate) fn classify_attribute(policy: &Policy, change: &AttributeChange<'_>) 
     })
 }
 
+/// The verdict on one difference between a resource's recorded object (`state`) and the one
+/// it is compared with (`live`): the scan's, and `plumb diff`'s between two states.
+pub(crate) fn classify_difference(
+    policy: &Policy,
+    schema: Option<&ResourceSchema>,
+    resource_type: &str,
+    difference: &Difference,
+    state: &Value,
+    live: &Value,
+) -> Option<Verdict> {
+    let change = AttributeChange {
+        resource_type,
+        kind: Kind::Changed,
+        path: &difference.path,
+        state: difference.state.as_ref(),
+        live: difference.live.as_ref(),
+        added: &difference.added,
+        removed: &difference.removed,
+        resource_state: Some(state),
+        resource_live: Some(live),
+        computed_only: schema
+            .and_then(|s| s.node(&difference.path))
+            .is_some_and(|n| n.is_computed_only()),
+    };
+    classify_attribute(policy, &change)
+}
+
 pub(crate) fn classify_resource(policy: &Policy, event: &ResourceEvent<'_>) -> Option<Verdict> {
     classify(policy, event.resource_type, None, |rule| {
         rule.check_resource(event)
@@ -432,22 +459,14 @@ impl<'a> Scan<'a> {
                 );
                 continue;
             }
-            let computed_only = schema
-                .and_then(|s| s.node(&difference.path))
-                .is_some_and(|n| n.is_computed_only());
-            let change = AttributeChange {
-                resource_type: &resource.address.r#type,
-                kind: Kind::Changed,
-                path: &difference.path,
-                state: difference.state.as_ref(),
-                live: difference.live.as_ref(),
-                added: &difference.added,
-                removed: &difference.removed,
-                resource_state: Some(state),
-                resource_live: Some(live),
-                computed_only,
-            };
-            let Some(verdict) = classify_attribute(self.input.policy, &change) else {
+            let Some(verdict) = classify_difference(
+                self.input.policy,
+                schema,
+                &resource.address.r#type,
+                &difference,
+                state,
+                live,
+            ) else {
                 continue;
             };
             let sensitive = is_sensitive(

@@ -23,7 +23,7 @@ use plumb_schema::{ProviderSchemas, ResourceSchema};
 
 use crate::compare::{Outcome, compare};
 use crate::engine::{
-    Verdict, classify, classify_attribute, classify_resource, is_sensitive, judged_attributes,
+    Verdict, classify, classify_difference, classify_resource, is_sensitive, judged_attributes,
     name_tag, schemaless_warning, shown,
 };
 use crate::matching::base_type;
@@ -963,21 +963,14 @@ fn changed_resource(
             if replaced && is_identity(leaf) {
                 continue;
             }
-            let change = AttributeChange {
-                resource_type: base,
-                kind: Kind::Changed,
-                path: &difference.path,
-                state: difference.state.as_ref(),
-                live: difference.live.as_ref(),
-                added: &difference.added,
-                removed: &difference.removed,
-                resource_state: Some(&before.attributes),
-                resource_live: Some(&after.attributes),
-                computed_only: schema
-                    .and_then(|s| s.node(&difference.path))
-                    .is_some_and(|n| n.is_computed_only()),
-            };
-            let Some(verdict) = classify_attribute(policy, &change) else {
+            let Some(verdict) = classify_difference(
+                policy,
+                schema,
+                base,
+                &difference,
+                &before.attributes,
+                &after.attributes,
+            ) else {
                 continue;
             };
             if verdict.severity == Severity::Benign {
