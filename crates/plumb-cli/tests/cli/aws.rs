@@ -411,14 +411,24 @@ fn moto_call(region: &str, params: &str) -> String {
 fn a_redacted_snapshot_leaves_out_a_sensitive_tag_inside_nested_blocks() {
     let _ = moto();
     let region = "ap-southeast-2";
+    // A name of its own, so that the test can run again against the same server.
+    let name = format!(
+        "redact-nested-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
     moto_call(
         region,
-        "Action=CreateLaunchTemplate&LaunchTemplateName=redact-nested&LaunchTemplateData.ImageId=ami-12c6146b\
+        &format!(
+            "Action=CreateLaunchTemplate&LaunchTemplateName={name}&LaunchTemplateData.ImageId=ami-12c6146b\
          &LaunchTemplateData.TagSpecification.1.ResourceType=instance\
          &LaunchTemplateData.TagSpecification.1.Tag.1.Key=DbPassword\
          &LaunchTemplateData.TagSpecification.1.Tag.1.Value=pw-nested-Qx81\
          &LaunchTemplateData.TagSpecification.1.Tag.2.Key=Name\
-         &LaunchTemplateData.TagSpecification.1.Tag.2.Value=node-name",
+         &LaunchTemplateData.TagSpecification.1.Tag.2.Value=node-name"
+        ),
     );
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("policy.hcl");
@@ -451,7 +461,7 @@ fn a_redacted_snapshot_leaves_out_a_sensitive_tag_inside_nested_blocks() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["attributes"]["name"] == "redact-nested")
+        .find(|r| r["attributes"]["name"] == name.as_str())
         .expect("the template is recorded");
     assert!(
         template["unread"]
