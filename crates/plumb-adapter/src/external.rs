@@ -604,12 +604,31 @@ impl Session {
     /// Ends a session that went well: the plugin must exit, and exit 0.
     fn finish(mut self) -> Result<(), AdapterError> {
         self.close_input();
-        match self.wait_for_exit(EXIT_GRACE) {
+        let status = self.wait_for_exit(EXIT_GRACE);
+        // A line refused while the host was no longer reading (after the handshake, after
+        // `done`) is the cause; the signal the plugin then got for writing on (SIGPIPE) is not.
+        if let Some(why) = self.refused_line() {
+            return Err(self.fail(&why));
+        }
+        match status {
             Some(status) if status.success() => Ok(()),
             Some(status) => Err(self.fail(&describe_exit(status))),
             // The answer is complete; a plugin that lingers is stopped, not waited for.
             None => Ok(()),
         }
+    }
+
+    /// The first line the reader refused among those the host has not taken, if any.
+    fn refused_line(&mut self) -> Option<String> {
+        while let Ok(incoming) = self.from_plugin.try_recv() {
+            self.line += 1;
+            match incoming {
+                Incoming::Message(_) => {}
+                Incoming::Bad(why) => return Some(format!("line {}: {why}", self.line)),
+                Incoming::End => return None,
+            }
+        }
+        None
     }
 
     /// Waits up to `limit` for the child to exit on its own.
@@ -686,9 +705,10 @@ fn read_output(stdout: impl Read, inbox: &SyncSender<Incoming>) {
             .read_until(b'\n', &mut buf);
         let incoming = match read {
             Ok(0) | Err(_) => Incoming::End,
-            Ok(_) if buf.len() > MAX_LINE => {
-                Incoming::Bad(format!("a line longer than {} MiB", MAX_LINE >> 20))
-            }
+            Ok(_) if buf.len() > MAX_LINE => Incoming::Bad(format!(
+                "a line of over {MAX_LINE} bytes; the limit is {} MiB, so it was stopped",
+                MAX_LINE >> 20
+            )),
             Ok(_) if buf.iter().all(u8::is_ascii_whitespace) => continue,
             Ok(_) => parse_message(&buf),
         };
@@ -700,6 +720,7 @@ fn read_output(stdout: impl Read, inbox: &SyncSender<Incoming>) {
 }
 
 fn parse_message(line: &[u8]) -> Incoming {
+    let line = plumb_model::bom::strip(line);
     match serde_json::from_slice::<PluginMessage>(line) {
         Ok(message) => Incoming::Message(message),
         Err(err) => Incoming::Bad(explain_bad_line(line, &err)),
@@ -1098,6 +1119,65 @@ mod tests {
         );
         let err = fetch_error(plugin);
         assert!(err.contains("exited before `done`"), "{err}");
+    }
+
+    /// A line over the limit names the limit, wherever it comes: right after the handshake
+    /// (when the host reads no more and the plugin, writing on, dies of SIGPIPE) or in a fetch.
+    #[test]
+    fn a_line_over_the_limit_names_the_limit_not_a_signal() {
+        let dir = tempfile::tempdir().unwrap();
+        let flood = format!("head -c {} /dev/zero | tr '\\0' x; echo", MAX_LINE + 1);
+        let eager = script(dir.path(), "eager", &format!("echo '{HELLO}'\n{flood}"));
+        let err = ExternalAdapter::start(eager, Duration::from_secs(30))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 2: a line of over 67108864 bytes; the limit is 64 MiB"),
+            "{err}"
+        );
+        assert!(!err.contains("signal"), "{err}");
+
+        let late = script(
+            dir.path(),
+            "late",
+            &format!("read hello\necho '{HELLO}'\nread fetch || exit 0\n{flood}"),
+        );
+        let adapter = ExternalAdapter::start(late, Duration::from_secs(30)).unwrap();
+        let err = adapter.fetch(&request()).unwrap_err().to_string();
+        assert!(
+            err.contains("line 2: a line of over 67108864 bytes; the limit is 64 MiB"),
+            "{err}"
+        );
+    }
+
+    /// A plugin that keeps writing to stderr cannot block on a full pipe; its answer is read
+    /// and its last words kept.
+    #[test]
+    fn a_plugin_that_floods_stderr_is_read_to_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let plugin = script(
+            dir.path(),
+            "noisy",
+            &format!(
+                "read hello\necho '{HELLO}'\nread fetch || exit 0\nhead -c 2000000 /dev/zero | tr '\\0' e >&2\necho '{{\"type\":\"done\"}}'"
+            ),
+        );
+        let adapter = ExternalAdapter::start(plugin, Duration::from_secs(30)).unwrap();
+        let fetched = adapter.fetch(&request()).unwrap();
+        assert!(fetched.observations.is_empty());
+    }
+
+    /// A UTF-8 byte-order mark in front of a plugin's output is not content.
+    #[test]
+    fn a_byte_order_mark_before_hello_is_read_past() {
+        let dir = tempfile::tempdir().unwrap();
+        let plugin = script(
+            dir.path(),
+            "bom",
+            &format!("read hello\nprintf '\\357\\273\\277%s\\n' '{HELLO}'"),
+        );
+        let adapter = ExternalAdapter::start(plugin, SHORT).unwrap();
+        assert_eq!(adapter.hello().version, "0.3.0");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::{AWS_PROVIDER, Adapter, AdapterError, FetchRequest, Fetched, Scope};
+use crate::{AWS_PROVIDER, Adapter, AdapterError, FetchFailure, FetchRequest, Fetched, Scope};
 
 /// The snapshot format versions this build reads (a minor bump adds fields).
 const FORMAT_MAJOR: &str = "1";
@@ -40,6 +40,9 @@ struct RawSnapshot<'a> {
     scanned: Option<RawScanned>,
     #[serde(borrow)]
     resources: Option<Vec<RawResource<'a>>>,
+    /// Pairs whose read failed when the snapshot was taken (`plumb snapshot --allow-partial`).
+    #[serde(default)]
+    failed: Vec<FetchFailure>,
 }
 
 #[derive(Deserialize, Serialize, Default)]
@@ -143,6 +146,9 @@ pub struct SnapshotAdapter {
     origin: String,
     observations: Vec<Observation>,
     scanned: BTreeSet<Scope>,
+    /// Pairs the recording could not read: served as the failures they were, so that a scan
+    /// of the file reports them as a live scan would have, never their resources as missing.
+    failed: Vec<FetchFailure>,
     types: BTreeSet<String>,
 }
 
@@ -161,6 +167,7 @@ impl SnapshotAdapter {
             origin: origin.to_owned(),
             message,
         };
+        let bytes = plumb_model::bom::strip(bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(invalid("the file is empty".to_owned()));
         }
@@ -217,15 +224,24 @@ impl SnapshotAdapter {
                 })
                 .collect();
         }
+        for (i, f) in raw.failed.iter().enumerate() {
+            if f.region.is_empty() || f.r#type.is_empty() {
+                return Err(invalid(format!(
+                    "failed[{i}]: a failure needs its `region` and `type`"
+                )));
+            }
+        }
         let types = scanned
             .iter()
             .map(|s| s.r#type.clone())
             .chain(observations.iter().map(|o| o.r#type.clone()))
+            .chain(raw.failed.iter().map(|f| f.r#type.clone()))
             .collect();
         Ok(SnapshotAdapter {
             origin: origin.to_owned(),
             observations,
             scanned,
+            failed: raw.failed,
             types,
         })
     }
@@ -241,7 +257,11 @@ impl SnapshotAdapter {
 
     /// The regions the snapshot covers: what a scan reads when no region is asked for.
     pub fn regions(&self) -> BTreeSet<&str> {
-        self.scanned.iter().map(|s| s.region.as_str()).collect()
+        self.scanned
+            .iter()
+            .map(|s| s.region.as_str())
+            .chain(self.failed.iter().map(|f| f.region.as_str()))
+            .collect()
     }
 }
 
@@ -266,24 +286,43 @@ impl Adapter for SnapshotAdapter {
         Ok(Fetched {
             observations,
             scanned,
+            failures: self.failures(request),
             ..Fetched::default()
         })
     }
 
     fn fetch_once(self: Box<Self>, request: &FetchRequest) -> Result<Fetched, AdapterError> {
         let scanned = self.wanted(request);
+        let failures = self.failures(request);
         let select = Selection::new(&scanned, request);
         let mut observations = self.observations;
         observations.retain(|o| select.contains(o));
         Ok(Fetched {
             observations,
             scanned,
+            failures,
             ..Fetched::default()
         })
     }
 }
 
 impl SnapshotAdapter {
+    /// The recorded failures of `request`'s pairs, saying that they date from the recording.
+    fn failures(&self, request: &FetchRequest) -> Vec<FetchFailure> {
+        self.failed
+            .iter()
+            .filter(|f| {
+                request.types.contains(&f.r#type)
+                    && (request.regions.is_empty() || request.regions.contains(&f.region))
+            })
+            .map(|f| FetchFailure {
+                region: f.region.clone(),
+                r#type: f.r#type.clone(),
+                error: format!("not read when {} was recorded: {}", self.origin, f.error),
+            })
+            .collect()
+    }
+
     /// The scopes of `request` this snapshot covers.
     fn wanted(&self, request: &FetchRequest) -> BTreeSet<Scope> {
         if request.regions.is_empty() {
@@ -337,6 +376,8 @@ impl<'a> Selection<'a> {
 struct SnapshotOut<'a> {
     format_version: &'static str,
     scanned: RawScanned,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    failed: &'a [FetchFailure],
     resources: Vec<WireObservation<'a>>,
 }
 
@@ -441,6 +482,7 @@ pub fn write_snapshot(
     let doc = SnapshotOut {
         format_version: "1",
         scanned: scanned_out(&fetched.scanned),
+        failed: &fetched.failures,
         resources: sorted
             .into_iter()
             .map(|(i, o)| {

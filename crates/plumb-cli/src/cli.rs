@@ -411,6 +411,10 @@ pub struct SnapshotArgs {
     /// The snapshot file to write.
     #[arg(long, value_name = "FILE")]
     pub output: PathBuf,
+    /// Write the snapshot even when a type or region could not be read: the file records
+    /// what was not read, and the exit is 0 with a warning (without it, 1 and no file).
+    #[arg(long)]
+    pub allow_partial: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
 }

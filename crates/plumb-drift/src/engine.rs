@@ -171,11 +171,16 @@ pub(crate) fn is_sensitive(
     {
         return true;
     }
+    // The value or one of its ancestors marked, or the value holding a marked part (it is
+    // then shown whole as `(sensitive)`). A marked sibling is no reason: one secret tag must not
+    // hide the others (`tags.Name` beside a sensitive `tags.DbPassword`).
     let marked = |root: Option<&Value>| {
         root.is_some_and(|root| {
             (1..=path.len()).any(|n| {
                 root.get_path(&AttrPath(path.segments()[..n].to_vec()))
-                    .is_some_and(|v| v.is_sensitive() || v.contains_sensitive())
+                    .is_some_and(|v| {
+                        v.is_sensitive() || (n == path.len() && v.contains_sensitive())
+                    })
             })
         })
     };

@@ -47,11 +47,54 @@ pub struct SensitiveRule {
     pub origin: String,
 }
 
+/// The attributes that hold an object's tags, as a map from key to value. A tag is one fact
+/// whichever of them it is read from: the object's own `tags`, the effective `tags_all`, an
+/// instance's `volume_tags`, and the `tags` of nested blocks (a launch template's
+/// `tag_specifications[*].tags`, an instance's `root_block_device[*].tags`).
+const TAG_MAPS: [&str; 3] = ["tags", "tags_all", "volume_tags"];
+
 impl SensitiveRule {
     fn covers(&self, resource_type: &str) -> bool {
         self.resource_type
             .as_deref()
             .is_none_or(|t| glob_match(t, resource_type) || glob_match(t, base_type(resource_type)))
+    }
+
+    /// True when this rule names the value at `path` or one of its ancestors. A rule path that
+    /// starts in a tag map (`tags.DbPassword`) names that key in every tag map of the object,
+    /// at any depth, since the secret is the same wherever the provider repeats it.
+    fn names(&self, path: &[Segment]) -> bool {
+        let rule = self.path.segments();
+        if names_below(rule, path) {
+            return true;
+        }
+        let [Segment::Attr(top) | Segment::Key(top), key @ ..] = rule else {
+            return false;
+        };
+        TAG_MAPS.contains(&top.as_str())
+            && path.iter().enumerate().any(|(at, segment)| {
+                segment.as_name().is_some_and(|n| TAG_MAPS.contains(&n))
+                    && names_below(key, &path[at + 1..])
+            })
+    }
+}
+
+/// True when `rule` is `path` or one of its ancestors, segment by segment, where a list index
+/// in `path` that `rule` does not write is passed over: `root_block_device.tags` names the tags
+/// of every element, and a set's elements, whose indexes mean nothing, can only be named so.
+fn names_below(rule: &[Segment], path: &[Segment]) -> bool {
+    match (rule.split_first(), path.split_first()) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some((r, rule_rest)), Some((p, path_rest))) => {
+            if r == p {
+                names_below(rule_rest, path_rest)
+            } else {
+                matches!(p, Segment::Index(_))
+                    && !matches!(r, Segment::Index(_))
+                    && names_below(rule, path_rest)
+            }
+        }
     }
 }
 
@@ -111,6 +154,39 @@ pub struct WorkspaceEntry {
     pub origin: String,
 }
 
+/// Marks every value below `value` (at `path`) that one of `rules` names, the highest one of a
+/// branch only; null values hold nothing to hide and stay as they are.
+fn mark_named(rules: &[&SensitiveRule], value: &mut Value, path: &mut Vec<Segment>) {
+    if value.is_null() || value.is_sensitive() {
+        return;
+    }
+    if !path.is_empty() && rules.iter().any(|r| r.names(path)) {
+        value.mark_sensitive(&[]);
+        return;
+    }
+    match value {
+        Value::List(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push(Segment::Index(i));
+                mark_named(rules, item, path);
+                path.pop();
+            }
+        }
+        Value::Map(map) => {
+            for (key, item) in map.iter_mut() {
+                path.push(if path.is_empty() {
+                    Segment::Attr(key.to_owned())
+                } else {
+                    Segment::Key(key.to_owned())
+                });
+                mark_named(rules, item, path);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
 /// `*` matches any run of characters, `?` one character; everything else literally.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
@@ -166,33 +242,28 @@ impl Policy {
     }
 
     /// True when the policy names the value at `path` of a `resource_type` sensitive: the path
-    /// is a named attribute or lies below one.
+    /// is a named attribute or lies below one. The one matcher that both the per-path checks of
+    /// a scan and [`Policy::mark_sensitive`] ask, so that what a report hides and what a
+    /// redacted snapshot leaves out are the same values.
     pub fn names_sensitive(&self, resource_type: &str, path: &AttrPath) -> bool {
         self.sensitive
             .iter()
-            .any(|s| path.starts_with(&s.path) && s.covers(resource_type))
+            .any(|s| s.covers(resource_type) && s.names(path.segments()))
     }
 
-    /// Marks the values the policy names sensitive in one resource's attribute object. Unlike a
-    /// state's own `sensitive_attributes`, a policy path names an attribute that many resources
-    /// of the type do not have (a tag): where the path leads to nothing, nothing is marked,
-    /// rather than the deepest value it reaches (the whole `tags`).
+    /// Marks the values the policy names sensitive in one resource's attribute object, at any
+    /// depth (blocks, lists, sets, maps). Unlike a state's own `sensitive_attributes`, a policy
+    /// path names an attribute that many resources of the type do not have (a tag): where the
+    /// path leads to nothing, nothing is marked, rather than the deepest value it reaches (the
+    /// whole `tags`), and the other keys of a map stay visible.
     pub fn mark_sensitive(&self, resource_type: &str, attributes: &mut Value) {
-        let mut mark = |path: &AttrPath| {
-            if attributes.get_path(path).is_some_and(|v| !v.is_null()) {
-                attributes.mark_sensitive(path.segments());
-            }
-        };
-        for rule in self.sensitive.iter().filter(|s| s.covers(resource_type)) {
-            mark(&rule.path);
-            // A tag named sensitive is in `tags_all` too (the effective tags).
-            if let [Segment::Attr(top) | Segment::Key(top), rest @ ..] = rule.path.segments()
-                && top == "tags"
-            {
-                let mut all = vec![Segment::Attr("tags_all".to_owned())];
-                all.extend_from_slice(rest);
-                mark(&AttrPath(all));
-            }
+        let rules: Vec<&SensitiveRule> = self
+            .sensitive
+            .iter()
+            .filter(|s| s.covers(resource_type))
+            .collect();
+        if !rules.is_empty() {
+            mark_named(&rules, attributes, &mut Vec::new());
         }
     }
 
@@ -406,6 +477,58 @@ mod tests {
         let mut other = parse(r#"{"tags":{"DbPassword":"hunter2"}}"#);
         policy.mark_sensitive("google_compute_instance", &mut other);
         assert!(!other.contains_sensitive());
+    }
+
+    #[test]
+    fn a_sensitive_tag_is_hidden_in_every_tag_map_at_any_depth_and_only_that_key() {
+        let policy = Policy {
+            sensitive: vec![
+                sensitive(None, "tags.Secret"),
+                sensitive(Some("aws_instance"), "ebs_block_device.device_name"),
+            ],
+            ..Policy::default()
+        };
+        let names = |ty: &str, path: &str| policy.names_sensitive(ty, &path.parse().unwrap());
+        for named in [
+            "tags[\"Secret\"]",
+            "tags_all[\"Secret\"]",
+            "volume_tags[\"Secret\"]",
+            "tag_specifications[0].tags[\"Secret\"]",
+            "tag_specifications[3].tags[\"Secret\"]",
+            "root_block_device[0].tags_all[\"Secret\"]",
+            "ebs_block_device[2].device_name",
+        ] {
+            assert!(names("aws_instance", named), "{named}");
+        }
+        for shown in [
+            "tags[\"Name\"]",
+            "tags",
+            "tag_specifications[0].tags[\"Name\"]",
+            "tag_specifications[0].resource_type",
+            "root_block_device[0].tags",
+            "Secret",
+        ] {
+            assert!(!names("aws_instance", shown), "{shown}");
+        }
+
+        let mut template: Value = serde_json::from_str(
+            r#"{"tags": {"Name": "lt", "Secret": "s-1"},
+                "tag_specifications": [
+                  {"resource_type": "instance", "tags": {"Name": "web", "Secret": "s-2"}},
+                  {"resource_type": "volume", "tags": {"Name": "disk"}}],
+                "block_device_mappings": [{"ebs": [{"tags": {"Secret": "s-3", "Team": "a"}}]}]}"#,
+        )
+        .unwrap();
+        policy.mark_sensitive("aws_launch_template", &mut template);
+        let text = template.to_string();
+        for secret in ["s-1", "s-2", "s-3"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        for visible in ["\"lt\"", "\"web\"", "\"disk\"", "\"instance\"", "\"a\""] {
+            assert!(text.contains(visible), "{visible} hidden in {text}");
+        }
+        let spec = template.get_path(&"tag_specifications[0].tags".parse().unwrap());
+        assert!(spec.is_some_and(|tags| !tags.is_sensitive()), "{text}");
     }
 
     #[test]

@@ -48,13 +48,14 @@ pub fn load(path: &Path) -> Result<Policy, PolicyError> {
         file: file.clone(),
         source,
     })?;
+    let text = plumb_model::bom::strip_str(&text);
     if path.file_name().is_some_and(|n| n == ".driftignore") {
         Ok(Policy {
-            ignores: parse_driftignore(&text, &file)?,
+            ignores: parse_driftignore(text, &file)?,
             ..Policy::default()
         })
     } else {
-        parse_plumb_hcl(&text, &file)
+        parse_plumb_hcl(text, &file)
     }
 }
 

@@ -460,19 +460,16 @@ impl<'o> Loader<'o> {
 
 /// Reads a file as UTF-8, with the two errors a user can act on.
 pub(crate) fn read_text(path: &Path) -> Result<String, HclError> {
-    let bytes = std::fs::read(path).map_err(|source| HclError::Io {
+    let mut bytes = std::fs::read(path).map_err(|source| HclError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut text = String::from_utf8(bytes).map_err(|e| HclError::InvalidUtf8 {
+    // Terraform ignores a byte-order mark, and so must the parser.
+    bytes.drain(..bytes.len() - plumb_model::bom::strip(&bytes).len());
+    String::from_utf8(bytes).map_err(|e| HclError::InvalidUtf8 {
         path: path.to_path_buf(),
         offset: e.utf8_error().valid_up_to(),
-    })?;
-    // Editors on Windows write a byte-order mark; Terraform ignores it and so must the parser.
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
-    Ok(text)
+    })
 }
 
 /// `.tfvars` (HCL, evaluated without variables) or `.tfvars.json`.

@@ -5,6 +5,7 @@
 //! adapters, the drift engine, renderers) can share these types without depending on each other.
 
 pub mod address;
+pub mod bom;
 pub mod calendar;
 pub mod config;
 pub mod finding;

@@ -324,11 +324,13 @@ impl ProviderSchemas {
 
     /// Parses schema JSON; `origin` names the source in errors.
     pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Self, SchemaError> {
-        let json: Json = serde_json::from_slice(bytes).map_err(|e| SchemaError::Json {
-            origin: origin.to_owned(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
+        let json: Json = serde_json::from_slice(plumb_model::bom::strip(bytes)).map_err(|e| {
+            SchemaError::Json {
+                origin: origin.to_owned(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            }
         })?;
         let shape = |message: String| SchemaError::Shape {
             origin: origin.to_owned(),

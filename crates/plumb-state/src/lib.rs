@@ -138,7 +138,7 @@ pub fn read_plan(
 
 /// Rejects what is not JSON text before `serde_json` sees it, with messages that say what it is.
 fn check_bytes<'a>(bytes: &'a [u8], origin: &str) -> Result<&'a [u8], StateError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = plumb_model::bom::strip(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(StateError::Empty {
             origin: origin.to_owned(),

@@ -107,7 +107,7 @@ pub fn run(args: &RemediateArgs) -> Result<u8> {
             .with_context(|| format!("{}: cannot read", args.report))?;
         (args.report.clone(), text)
     };
-    let report: Json = serde_json::from_str(&text)
+    let report: Json = serde_json::from_str(plumb_model::bom::strip_str(&text))
         .map_err(|e| anyhow::anyhow!("{origin}:{}:{}: not JSON: {e}", e.line(), e.column()))?;
     let findings = findings_of(&report)
         .with_context(|| format!("{origin}: not a plumb scan report (plumb scan --format json)"))?;

@@ -37,30 +37,52 @@ pub fn run(args: &SnapshotArgs) -> Result<u8> {
         ..FetchRequest::default()
     };
     let mut fetched = adapter.fetch(&request)?;
+    let severity = if args.allow_partial {
+        "warning"
+    } else {
+        "error"
+    };
+    for failure in &fetched.failures {
+        eprintln!(
+            "{severity}: {} in {} could not be read: {}",
+            failure.r#type, failure.region, failure.error
+        );
+    }
+    if !fetched.failures.is_empty() && !args.allow_partial {
+        // A file that silently lacks a type would later scan as if it were complete.
+        eprintln!(
+            "{}: not written (--allow-partial writes it, recording what was not read)",
+            args.output.display()
+        );
+        return Ok(exit::ERROR);
+    }
     if args.redact {
-        // What the policy names sensitive is marked, so that redaction leaves it out too.
+        // Every value a scan would hide (the schema's, the always-sensitive names and what the
+        // policy names, at any depth) is marked, so that redaction leaves it out.
         let policy = inputs::policy(args.policy.as_deref(), Some(std::path::Path::new(".")))?;
-        policy.mark_inputs(&mut [], None, &mut fetched.observations);
+        let schemas = inputs::schemas(&[])?;
+        for o in &mut fetched.observations {
+            plumb_drift::mark_sensitive_object(&policy, &schemas, &o.r#type, &mut o.attributes);
+        }
     }
     output::write_file(&args.output, |out| {
         write_snapshot(out, &fetched, args.redact)
     })?;
     let calls: u64 = fetched.stats.calls.values().sum();
+    let unread = if fetched.failures.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", {} pairs not read (recorded as `failed`)",
+            fetched.failures.len()
+        )
+    };
     eprintln!(
-        "{}: {} resources in {} region/type pairs, {calls} API calls, {} retries",
+        "{}: {} resources in {} region/type pairs{unread}, {calls} API calls, {} retries",
         args.output.display(),
         fetched.observations.len(),
         fetched.scanned.len(),
         fetched.stats.retries
     );
-    if fetched.failures.is_empty() {
-        return Ok(exit::OK);
-    }
-    for failure in &fetched.failures {
-        eprintln!(
-            "error: {} in {} could not be read: {}",
-            failure.r#type, failure.region, failure.error
-        );
-    }
-    Ok(exit::ERROR)
+    Ok(exit::OK)
 }

@@ -383,3 +383,189 @@ fn a_redacted_snapshot_leaves_out_what_the_policy_names() {
         "{redacted}"
     );
 }
+
+/// Sends one EC2 Query API call to moto, in `region` (moto reads it from the credential scope
+/// of the authorization header; it checks no signature). For the few objects a test needs that
+/// AWS does not create by itself.
+fn moto_call(region: &str, params: &str) -> String {
+    use std::io::{Read, Write};
+    let endpoint = moto();
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    let body = format!("Version=2016-11-15&{params}");
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nAuthorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{region}/ec2/aws4_request, SignedHeaders=host, Signature=0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    answer
+}
+
+/// `snapshot --redact` hides a tag the policy names wherever the object carries tags, nested
+/// blocks included (a launch template's `tag_specifications[0].tags`), and only that tag.
+#[test]
+fn a_redacted_snapshot_leaves_out_a_sensitive_tag_inside_nested_blocks() {
+    let _ = moto();
+    let region = "ap-southeast-2";
+    // A name of its own, so that the test can run again against the same server.
+    let name = format!(
+        "redact-nested-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    moto_call(
+        region,
+        &format!(
+            "Action=CreateLaunchTemplate&LaunchTemplateName={name}&LaunchTemplateData.ImageId=ami-12c6146b\
+         &LaunchTemplateData.TagSpecification.1.ResourceType=instance\
+         &LaunchTemplateData.TagSpecification.1.Tag.1.Key=DbPassword\
+         &LaunchTemplateData.TagSpecification.1.Tag.1.Value=pw-nested-Qx81\
+         &LaunchTemplateData.TagSpecification.1.Tag.2.Key=Name\
+         &LaunchTemplateData.TagSpecification.1.Tag.2.Value=node-name"
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.hcl");
+    std::fs::write(&policy, "sensitive {\n  path = \"tags.DbPassword\"\n}\n").unwrap();
+    let snapshot = dir.path().join("live.json");
+    let record = |extra: &[&str]| -> String {
+        let args = [
+            "snapshot",
+            "--region",
+            region,
+            "--types",
+            "aws_launch_template",
+            "--output",
+            snapshot.to_str().unwrap(),
+        ];
+        let output = plumb(&[&args[..], extra].concat());
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        std::fs::read_to_string(&snapshot).unwrap()
+    };
+    let plain = record(&[]);
+    assert!(plain.contains("pw-nested-Qx81"), "{plain}");
+    let redacted = record(&["--redact", "--policy", policy.to_str().unwrap()]);
+    assert!(!redacted.contains("pw-nested-Qx81"), "{redacted}");
+    assert!(
+        redacted.contains("node-name"),
+        "the other tag stays: {redacted}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&redacted).unwrap();
+    let template = doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["attributes"]["name"] == name.as_str())
+        .expect("the template is recorded");
+    assert!(
+        template["unread"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!([
+                "tag_specifications",
+                0,
+                "tags",
+                "DbPassword"
+            ])),
+        "{template}"
+    );
+}
+
+/// A type whose read fails (moto does not implement placement groups): without
+/// `--allow-partial` the snapshot exits 1 and writes nothing; with it, the file is written,
+/// records the failed pair, and exits 0 with a warning. A scan of that file reports the pair as
+/// the live scan would: an error (exit 1) unless it too allows a partial read, and its managed
+/// resources `not_checked`, never missing.
+#[test]
+fn a_partial_snapshot_is_written_only_when_allowed_and_records_what_was_not_read() {
+    let _ = moto();
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("live.json");
+    let args = [
+        "snapshot",
+        "--region",
+        "us-west-1",
+        "--types",
+        "aws_vpc,aws_placement_group",
+        "--output",
+        snapshot.to_str().unwrap(),
+    ];
+    let refused = plumb(&args);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("error: aws_placement_group in us-west-1 could not be read"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(
+        !snapshot.exists(),
+        "nothing is written without --allow-partial"
+    );
+
+    let allowed = plumb(&[&args[..], &["--allow-partial"]].concat());
+    let err = stderr(&allowed);
+    assert_eq!(allowed.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: aws_placement_group in us-west-1 could not be read"),
+        "{err}"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    assert_eq!(doc["failed"][0]["type"], "aws_placement_group", "{doc}");
+    assert_eq!(doc["failed"][0]["region"], "us-west-1", "{doc}");
+    assert_eq!(
+        doc["scanned"]["types"],
+        serde_json::json!(["aws_vpc"]),
+        "{doc}"
+    );
+
+    let state = dir.path().join("terraform.tfstate");
+    std::fs::write(
+        &state,
+        serde_json::json!({
+            "version": 4, "terraform_version": "1.9.0", "serial": 1, "lineage": "partial",
+            "outputs": {},
+            "resources": [{
+                "mode": "managed", "type": "aws_placement_group", "name": "pg",
+                "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+                "instances": [{"schema_version": 0, "attributes": {
+                    "id": "pg-web", "name": "pg-web", "strategy": "cluster",
+                    "arn": "arn:aws:ec2:us-west-1:123456789012:placement-group/pg-web",
+                }}],
+            }],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let scan = |extra: &[&str]| {
+        let args = [
+            "scan",
+            "--state",
+            state.to_str().unwrap(),
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
+        plumb(&[&args[..], extra].concat())
+    };
+    let strict = scan(&[]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+    let partial = scan(&["--allow-partial"]);
+    assert_eq!(partial.status.code(), Some(0), "{}", stderr(&partial));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&partial)).unwrap();
+    assert_eq!(report["summary"]["missing"], 0, "{report}");
+    assert_eq!(report["summary"]["not_checked"], 1, "{report}");
+    assert!(
+        report["errors"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("not read when")),
+        "{report}"
+    );
+}

@@ -2,6 +2,7 @@
 //! binary; each command has its own module.
 
 mod aws;
+mod bom;
 mod check_plan;
 mod completions;
 mod docs;
