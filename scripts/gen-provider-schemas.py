@@ -1,17 +1,26 @@
 #!/usr/bin/env python3
-"""Generate provider-schemas/aws.json from the per-type tables in provider-schemas/tables/.
+"""Generate provider-schemas/aws-resources.txt.gz, the schema plumb ships, from two sources:
 
-The tables are plumb's own, written by hand from the AWS provider's Go source and docs; the
-format is described in provider-schemas/README.md. The output is a `terraform providers schema
--json` document holding only the resource types that have a table.
+- the facts of every resource type of the AWS provider (names, types, nesting, flags; no
+  prose) in a `terraform providers schema -json` document: `$PLUMB_CORPUS/schema/
+  aws-6.47.0-resources.json`, or the file given with --facts;
+- plumb's own tables in provider-schemas/tables/ (written by hand for the EC2 family; the format
+  is described in provider-schemas/README.md). A type with a table takes it whole, over the facts.
+
+The output holds only what plumb uses: under a `resource:NAME VERSION` line per type (types
+sorted), one line per attribute or nested block as in the tables, but each name alone, indented
+one space per level of nesting below its block; it is gzip-compressed (no name, no time,
+so the bytes depend only on the text and the compressor). `--check` compares the text inside the
+committed file, so a different zlib build cannot make it look stale.
 
 Usage:
-    scripts/gen-provider-schemas.py            # write provider-schemas/aws.json
-    scripts/gen-provider-schemas.py --check    # exit 1 if the committed JSON is stale
+    scripts/gen-provider-schemas.py [--facts FILE]          # write the artefact
+    scripts/gen-provider-schemas.py [--facts FILE] --check  # exit 1 if it is stale
 
 Standard library only.
 """
 
+import gzip
 import json
 import os
 import re
@@ -19,10 +28,11 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TABLES = os.path.join(ROOT, "provider-schemas", "tables")
-OUTPUT = os.path.join(ROOT, "provider-schemas", "aws.json")
+OUTPUT = os.path.join(ROOT, "provider-schemas", "aws-resources.txt.gz")
 PROVIDER = "registry.terraform.io/hashicorp/aws"
+FACTS = os.path.join("schema", "aws-6.47.0-resources.json")
 
-ATTRIBUTE_FLAGS = ("required", "optional", "computed", "sensitive", "deprecated")
+ATTRIBUTE_FLAGS = ("required", "optional", "computed", "sensitive", "deprecated", "write_only")
 NESTING_MODES = ("single", "group", "list", "set", "map")
 
 
@@ -154,52 +164,112 @@ def prune(block):
     return out
 
 
-def generate():
-    tables = sorted(f for f in os.listdir(TABLES) if f.endswith(".txt"))
-    schemas = {}
-    for table in tables:
+def type_text(ty):
+    """cty JSON (`["list","string"]`) -> the table syntax (`list(string)`), no spaces."""
+    if isinstance(ty, str):
+        return ty
+    kind, arg = ty
+    if kind == "object":
+        return "object({" + ",".join(f"{k}={type_text(v)}" for k, v in sorted(arg.items())) + "})"
+    if kind == "tuple":
+        return "tuple([" + ",".join(type_text(v) for v in arg) + "])"
+    return f"{kind}({type_text(arg)})"
+
+
+def block_lines(block, depth, out, where):
+    """One line per attribute and nested block, depth first, names sorted; a block's contents
+    follow it, indented one space deeper (the path is the names of the lines above)."""
+    indent = " " * depth
+    for name, attribute in sorted(block.get("attributes", {}).items()):
+        if "type" not in attribute:
+            # nested_type (plugin framework): no AWS resource of the facts uses it.
+            raise TableError(f"{where}: {name}: nested_type is not supported yet")
+        flags = [f for f in ATTRIBUTE_FLAGS if attribute.get(f)]
+        out.append(indent + " ".join([name, type_text(attribute["type"]), *flags]))
+    for name, nested in sorted(block.get("block_types", {}).items()):
+        words = [name, "block:" + nested["nesting_mode"]]
+        for key in ("min_items", "max_items"):
+            if key in nested:
+                words.append(f"{key[:3]}={nested[key]}")
+        out.append(indent + " ".join(words))
+        block_lines(nested["block"], depth + 1, out, where)
+
+
+def read_facts(path):
+    with open(path, encoding="utf-8") as handle:
+        document = json.load(handle)
+    try:
+        return document["provider_schemas"][PROVIDER]["resource_schemas"]
+    except (KeyError, TypeError):
+        raise TableError(f"{path}: no {PROVIDER} resource_schemas") from None
+
+
+def generate(facts_path):
+    tables = {}
+    for table in sorted(f for f in os.listdir(TABLES) if f.endswith(".txt")):
         type_name, schema = parse_table(os.path.join(TABLES, table))
-        schemas[type_name] = schema
-    document = {
-        "format_version": "1.0",
-        "provider_schemas": {PROVIDER: {"resource_schemas": schemas}},
-    }
-    text = json.dumps(document, indent=1, sort_keys=True) + "\n"
-    return text, schemas
+        tables[type_name] = schema
+    facts = read_facts(facts_path)
+    lines = []
+    for type_name in sorted(set(facts) | set(tables)):
+        schema = tables.get(type_name) or facts[type_name]
+        lines.append(f"resource:{type_name} {schema.get('version', 0)}")
+        block_lines(schema["block"], 0, lines, type_name)
+    return "\n".join(lines) + "\n", tables, facts
+
+
+def compress(text):
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
 def main(argv):
-    check = "--check" in argv[1:]
-    unknown = [a for a in argv[1:] if a != "--check"]
-    if unknown:
-        print(f"usage: {argv[0]} [--check]", file=sys.stderr)
+    args = argv[1:]
+    check = "--check" in args
+    args = [a for a in args if a != "--check"]
+    facts_path = None
+    if len(args) == 2 and args[0] == "--facts":
+        facts_path = args[1]
+    elif args:
+        print(f"usage: {argv[0]} [--facts FILE] [--check]", file=sys.stderr)
         return 2
-    print(f"reading tables in {os.path.relpath(TABLES, ROOT)}/")
+    if facts_path is None:
+        corpus = os.environ.get("PLUMB_CORPUS") or os.path.join(ROOT, "..", "shared", "corpus")
+        facts_path = os.path.join(corpus, FACTS)
+    if not os.path.isfile(facts_path):
+        print(
+            f"error: {facts_path}: no provider facts there; set PLUMB_CORPUS to the shared "
+            f"corpus (the directory holding {FACTS}) or pass --facts FILE",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"reading tables in {os.path.relpath(TABLES, ROOT)}/ and facts in {facts_path}")
     try:
-        text, schemas = generate()
-    except TableError as err:
+        text, tables, facts = generate(facts_path)
+    except (TableError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(f"{len(schemas)} resource types: {', '.join(sorted(schemas))}")
+    types = len(set(facts) | set(tables))
+    print(f"{types} resource types: {len(tables)} from tables, {types - len(tables)} from facts")
     target = os.path.relpath(OUTPUT, ROOT)
     if check:
         try:
-            with open(OUTPUT, encoding="utf-8") as handle:
+            with gzip.open(OUTPUT, "rt", encoding="utf-8", newline="") as handle:
                 current = handle.read()
-        except FileNotFoundError:
+        except (FileNotFoundError, OSError, EOFError):
             current = None
         if current != text:
             print(
-                f"error: {target} is not what the tables generate; "
+                f"error: {target} is not what the tables and facts generate; "
                 "run scripts/gen-provider-schemas.py and commit the result",
                 file=sys.stderr,
             )
             return 1
         print(f"{target} is up to date")
         return 0
-    with open(OUTPUT, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    print(f"wrote {target} ({len(text)} bytes)")
+    data = compress(text)
+    with open(OUTPUT, "wb") as handle:
+        handle.write(data)
+    print(f"wrote {target} ({len(data)} bytes, {len(text)} bytes of text)")
     return 0
 
 

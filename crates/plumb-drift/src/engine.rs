@@ -496,7 +496,9 @@ impl<'a> Scan<'a> {
             let config_value = config
                 .and_then(|c| c.attributes.get_path(&difference.path))
                 .filter(|v| !v.is_null() && !v.contains_unknown())
-                .cloned();
+                .map(|v| {
+                    schema.map_or_else(|| v.clone(), |s| s.convert_config(&difference.path, v))
+                });
             let path_text = difference.path.to_string();
             diffs.push(AttributeDiff {
                 fingerprint: fingerprint::attribute(&finding_fingerprint, &path_text, verdict.rule),

@@ -68,6 +68,15 @@ fn satisfies(
     }
 }
 
+/// Arguments that never reach the state, so that no state value can satisfy them: the SDK's
+/// `timeouts` (configuration only) and what the schema says is write-only (`password_wo`).
+fn never_in_state(schema: Option<&ResourceSchema>, name: &str) -> bool {
+    name == "timeouts"
+        || schema
+            .and_then(|s| s.block.attributes.get(name))
+            .is_some_and(|a| a.write_only)
+}
+
 fn declares_no_instances(block: &ConfigResource) -> bool {
     match &block.repetition {
         Repetition::Count(v) => v.as_i64() == Some(0) || v.contains_unknown(),
@@ -120,8 +129,14 @@ pub fn pending_changes(input: &ScanInput<'_>, config: &Configuration) -> Vec<Pen
         for (state, resource) in instances {
             let attributes: Vec<PendingAttribute> = arguments
                 .iter()
+                .filter(|(name, _)| !never_in_state(schema, name))
                 .filter_map(|(name, config_value)| {
                     let path = AttrPath::attr(name);
+                    // As Terraform does before it plans: "60" is 60 for a number, a list a set.
+                    let config_value = &schema.map_or_else(
+                        || config_value.clone(),
+                        |s| s.convert_config(&path, config_value),
+                    );
                     let state_value = resource.attributes.get(name);
                     let satisfied = satisfies(
                         schema,

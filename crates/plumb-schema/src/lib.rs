@@ -5,6 +5,7 @@
 //! sensitive (may it be shown?). This crate answers it for attributes, nested blocks and
 //! nested-attribute types alike, so that callers never walk the JSON themselves.
 
+mod shipped;
 mod types;
 
 use std::collections::BTreeMap;
@@ -45,7 +46,7 @@ pub enum NestingMode {
 }
 
 impl NestingMode {
-    fn parse(text: &str) -> Option<Self> {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         Some(match text {
             "single" => NestingMode::Single,
             "group" => NestingMode::Group,
@@ -79,6 +80,9 @@ pub struct Attribute {
     pub computed: bool,
     pub sensitive: bool,
     pub deprecated: bool,
+    /// Accepted in the configuration, never stored in the state (`password_wo`): a configured
+    /// value can never be compared with the state's null.
+    pub write_only: bool,
 }
 
 impl Attribute {
@@ -296,6 +300,56 @@ impl ResourceSchema {
     pub fn node(&self, path: &AttrPath) -> Option<Node<'_>> {
         self.block.node(path)
     }
+
+    /// A configuration value found at `path` as Terraform would hold it after converting it
+    /// to the schema's type there ([`Type::convert`]); nested blocks, which the configuration
+    /// writes as a list of objects (one per block), become one object for a single block.
+    /// Where the schema says nothing, the value is returned as it is.
+    pub fn convert_config(&self, path: &AttrPath, value: &Value) -> Value {
+        match self.node(path) {
+            Some(Node::Attribute { ty, .. }) => ty.convert(value),
+            Some(Node::Blocks { nesting, block, .. }) => block.convert_blocks(nesting, value),
+            Some(Node::Object { block, .. }) => block.convert_object(value),
+            None => value.clone(),
+        }
+    }
+}
+
+impl Block {
+    /// One block's body from the configuration, each argument converted to its type.
+    pub fn convert_object(&self, value: &Value) -> Value {
+        let Value::Map(map) = value else {
+            return value.clone();
+        };
+        Value::Map(
+            map.iter()
+                .map(|(name, v)| {
+                    let converted = if let Some(attribute) = self.attributes.get(name) {
+                        attribute.r#type.convert(v)
+                    } else if let Some(nested) = self.block_types.get(name) {
+                        nested.block.convert_blocks(nested.nesting, v)
+                    } else {
+                        v.clone()
+                    };
+                    (name.to_owned(), converted)
+                })
+                .collect(),
+        )
+    }
+
+    /// The blocks of one nested block type as the configuration writes them (a list of bodies).
+    fn convert_blocks(&self, nesting: NestingMode, value: &Value) -> Value {
+        match (nesting, value) {
+            (NestingMode::Single | NestingMode::Group, Value::List(items)) if items.len() == 1 => {
+                self.convert_object(&items[0])
+            }
+            (NestingMode::Single | NestingMode::Group, _) => self.convert_object(value),
+            (_, Value::List(items)) => {
+                Value::List(items.iter().map(|v| self.convert_object(v)).collect())
+            }
+            _ => value.clone(),
+        }
+    }
 }
 
 /// The schemas of one provider.
@@ -308,7 +362,11 @@ pub struct ProviderSchema {
 /// All provider schemas plumb knows, keyed by provider source address.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProviderSchemas {
+    /// Schemas read from files (a user's `--schema`); they win per type over the shipped one.
     pub providers: BTreeMap<String, ProviderSchema>,
+    /// Whether the schema plumb ships answers for the types `providers` does not have. It is
+    /// one static for the process, read lazily, so that copying a `ProviderSchemas` stays cheap.
+    with_shipped: bool,
 }
 
 impl ProviderSchemas {
@@ -367,6 +425,7 @@ impl ProviderSchemas {
     /// Adds `other`'s types; where both have a type, `other` wins (a user's `--schema` overrides
     /// what plumb ships).
     pub fn merge(&mut self, other: ProviderSchemas) {
+        self.with_shipped |= other.with_shipped;
         for (source, schema) in other.providers {
             let entry = self.providers.entry(source).or_default();
             entry.resources.extend(schema.resources);
@@ -375,9 +434,14 @@ impl ProviderSchemas {
     }
 
     /// The schema of a managed resource type, looked up in the provider whose local name
-    /// prefixes the type (`aws_instance` → `.../aws`), then in any provider.
+    /// prefixes the type (`aws_instance` → `.../aws`), then in any provider, then in the schema
+    /// plumb ships.
     pub fn resource(&self, type_name: &str) -> Option<&ResourceSchema> {
-        self.find(type_name, |p| &p.resources)
+        self.find(type_name, |p| &p.resources).or_else(|| {
+            self.with_shipped
+                .then(|| shipped::get().resource(type_name))
+                .flatten()
+        })
     }
 
     pub fn data_source(&self, type_name: &str) -> Option<&ResourceSchema> {
@@ -400,24 +464,28 @@ impl ProviderSchemas {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.providers.is_empty()
+        self.providers.is_empty() && !self.with_shipped
     }
 }
 
-/// The schema plumb ships for the EC2 family of the AWS provider (6.x), generated from plumb's
-/// own tables (`provider-schemas/tables/`) by `scripts/gen-provider-schemas.py`. Parsed once.
-/// A user's `--schema` file is [`ProviderSchemas::merge`]d over it, hence an owned copy.
+/// The schema plumb ships: every resource type of the AWS provider (6.x), generated by
+/// `scripts/gen-provider-schemas.py` from the provider's facts, with plumb's own tables
+/// (`provider-schemas/tables/`) for the EC2 family. A user's `--schema` file is
+/// [`ProviderSchemas::merge`]d over it. Cheap: the shipped types are read on first lookup.
 pub fn shipped() -> ProviderSchemas {
-    shipped_ref().clone()
+    ProviderSchemas {
+        providers: BTreeMap::new(),
+        with_shipped: true,
+    }
 }
 
-/// The shipped schema without a copy (see [`shipped`]).
+/// The shipped schema as a static (see [`shipped`]).
 pub fn shipped_ref() -> &'static ProviderSchemas {
-    static SHIPPED: std::sync::OnceLock<ProviderSchemas> = std::sync::OnceLock::new();
-    SHIPPED.get_or_init(|| {
-        ProviderSchemas::from_slice(SHIPPED_JSON.as_bytes(), SHIPPED_ORIGIN)
-            .expect("the shipped provider schema parses (checked by tests)")
-    })
+    static SHIPPED: ProviderSchemas = ProviderSchemas {
+        providers: BTreeMap::new(),
+        with_shipped: true,
+    };
+    &SHIPPED
 }
 
 impl ProviderSchemas {
@@ -427,12 +495,20 @@ impl ProviderSchemas {
     }
 }
 
-/// The raw text of the shipped schema.
-pub const SHIPPED_JSON: &str = include_str!("../../../provider-schemas/aws.json");
-const SHIPPED_ORIGIN: &str = "provider-schemas/aws.json (shipped)";
+/// The names of every shipped resource type, sorted (inflates the shipped schema if needed).
+pub fn shipped_types() -> impl ExactSizeIterator<Item = &'static str> {
+    shipped::get().names()
+}
 
-/// The resource types the shipped schema covers (a table each in `provider-schemas/tables/`).
-pub const SHIPPED_TYPES: &[&str] = &[
+/// Parses one shipped type afresh, for tests that hold every type to the facts: the error
+/// names the type and the line. `None` when the type is not shipped.
+pub fn parse_shipped_type(type_name: &str) -> Option<Result<ResourceSchema, String>> {
+    shipped::get().parse_type(type_name)
+}
+
+/// The types whose shipped schema is one of plumb's own tables (`provider-schemas/tables/`),
+/// written by hand from the provider's source; every other type comes from the facts.
+pub const TABLE_TYPES: &[&str] = &[
     "aws_launch_template",
     "aws_ami",
     "aws_vpc_endpoint",
@@ -470,11 +546,6 @@ pub const SHIPPED_TYPES: &[&str] = &[
     "aws_network_acl",
     "aws_key_pair",
 ];
-
-/// Types plumb's AWS adapter reads whose table is not written yet: they compare without a
-/// schema (generically) unless the user passes `--schema`. Each moves to [`SHIPPED_TYPES`] when
-/// its table lands.
-pub const NOT_YET_SHIPPED_TYPES: &[&str] = &[];
 
 /// `hashicorp/aws` and `aws` mean `registry.terraform.io/hashicorp/aws`.
 pub fn normalize_source(source: &str) -> String {
@@ -569,6 +640,7 @@ fn parse_attribute(json: &Json) -> Result<Attribute, String> {
         computed: flag(json, "computed"),
         sensitive: flag(json, "sensitive"),
         deprecated: flag(json, "deprecated"),
+        write_only: flag(json, "write_only"),
     })
 }
 
@@ -658,29 +730,13 @@ mod tests {
     }
 
     #[test]
-    fn shipped_schema_parses_and_has_every_type() {
+    fn shipped_schema_has_every_table_type_and_more() {
         let schemas = shipped_ref();
-        let missing: Vec<_> = SHIPPED_TYPES
+        let missing: Vec<_> = TABLE_TYPES
             .iter()
             .filter(|t| schemas.resource(t).is_none())
             .collect();
         assert!(missing.is_empty(), "shipped schema lacks {missing:?}");
-        // Nothing ships that is not declared, and no declared type is both shipped and pending.
-        let shipped_names: Vec<_> = schemas
-            .providers
-            .values()
-            .flat_map(|p| p.resources.keys())
-            .collect();
-        for name in &shipped_names {
-            assert!(
-                SHIPPED_TYPES.contains(&name.as_str()),
-                "{name} ships but is not in SHIPPED_TYPES"
-            );
-            assert!(
-                !NOT_YET_SHIPPED_TYPES.contains(&name.as_str()),
-                "{name} is shipped: remove it from NOT_YET_SHIPPED_TYPES"
-            );
-        }
         let instance = schemas.resource("aws_instance").unwrap();
         assert!(
             instance
@@ -693,8 +749,67 @@ mod tests {
                 .node(&path("root_block_device[0].volume_size"))
                 .is_some()
         );
-        assert!(std::ptr::eq(schemas, shipped_ref()), "parsed once");
+        // Beyond the EC2 family: a number, a set and a sensitive attribute elsewhere.
+        let queue = schemas.resource("aws_sqs_queue").unwrap();
+        assert!(matches!(
+            queue.node(&path("visibility_timeout_seconds")),
+            Some(Node::Attribute {
+                ty: Type::Number,
+                ..
+            })
+        ));
+        let role = schemas.resource("aws_iam_role").unwrap();
+        assert!(role.node(&path("managed_policy_arns")).unwrap().is_set());
+        let key = schemas.resource("aws_iam_access_key").unwrap();
+        assert!(key.node(&path("secret")).unwrap().is_sensitive());
+        assert!(
+            std::ptr::eq(queue, schemas.resource("aws_sqs_queue").unwrap()),
+            "parsed once"
+        );
+        assert!(shipped_types().len() > 1_000);
         assert_eq!(&ProviderSchemas::shipped(), schemas);
+        assert!(!schemas.is_empty() && ProviderSchemas::default().is_empty());
+        assert!(
+            ProviderSchemas::default()
+                .resource("aws_sqs_queue")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_users_schema_wins_over_the_shipped_one() {
+        let mut schemas = shipped();
+        schemas.merge(schema());
+        schemas.merge(ProviderSchemas::from_slice(
+            br#"{"provider_schemas":{"aws":{"resource_schemas":{"aws_sqs_queue":{"version":9,"block":{}}}}}}"#,
+            "mine.json",
+        )
+        .unwrap());
+        assert_eq!(schemas.resource("aws_sqs_queue").unwrap().version, 9);
+        assert!(schemas.resource("aws_thing").is_some());
+        assert!(schemas.resource("aws_iam_role").is_some(), "still shipped");
+    }
+
+    #[test]
+    fn config_values_convert_by_the_schema() {
+        let schemas = schema();
+        let thing = schemas.resource("aws_thing").unwrap();
+        let value = |json: &str| -> Value { serde_json::from_str(json).unwrap() };
+        assert_eq!(
+            thing.convert_config(
+                &path("ingress"),
+                &value(r#"[{"from_port":"22","cidr_blocks":["a"]}]"#)
+            ),
+            value(r#"[{"from_port":22,"cidr_blocks":["a"]}]"#)
+        );
+        assert_eq!(
+            thing.convert_config(&path("metadata_options"), &value(r#"[{"http_tokens":1}]"#)),
+            value(r#"[{"http_tokens":"1"}]"#)
+        );
+        assert_eq!(
+            thing.convert_config(&path("nope"), &value(r#""1""#)),
+            value(r#""1""#)
+        );
     }
 
     #[test]

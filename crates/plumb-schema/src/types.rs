@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use plumb_model::Segment;
+use plumb_model::{Number, Segment, Value};
 use serde_json::Value as Json;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -90,11 +90,197 @@ impl Type {
         }
     }
 
+    /// A configuration value as Terraform converts it to this type before it compares anything
+    /// (cty's `convert`): HCL writes `"60"` and `60`, `"true"` and `true` alike for a number or
+    /// a bool, a number for a string, and a list for a set (duplicates collapse). What does not
+    /// convert is kept as it is, so a real difference still shows; unknown values stay unknown.
+    pub fn convert(&self, value: &Value) -> Value {
+        match (self, value) {
+            (_, Value::Sensitive(inner)) => Value::Sensitive(Box::new(self.convert(inner))),
+            (Type::String, Value::Number(n)) => Value::String(n.to_string()),
+            (Type::String, Value::Bool(b)) => Value::String(b.to_string()),
+            (Type::Number, Value::String(text)) => {
+                parse_number(text).unwrap_or_else(|| value.clone())
+            }
+            (Type::Bool, Value::String(text)) => match text.as_str() {
+                "true" | "1" => Value::Bool(true),
+                "false" | "0" => Value::Bool(false),
+                _ => value.clone(),
+            },
+            (Type::List(inner), Value::List(items)) => {
+                Value::List(items.iter().map(|v| inner.convert(v)).collect())
+            }
+            (Type::Set(inner), Value::List(items)) => {
+                let mut out: Vec<Value> = Vec::with_capacity(items.len());
+                for item in items.iter().map(|v| inner.convert(v)) {
+                    if !out.contains(&item) {
+                        out.push(item);
+                    }
+                }
+                Value::List(out)
+            }
+            (Type::Tuple(types), Value::List(items)) if types.len() == items.len() => {
+                Value::List(types.iter().zip(items).map(|(t, v)| t.convert(v)).collect())
+            }
+            (Type::Map(inner), Value::Map(map)) => Value::Map(
+                map.iter()
+                    .map(|(k, v)| (k.to_owned(), inner.convert(v)))
+                    .collect(),
+            ),
+            (Type::Object(fields), Value::Map(map)) => Value::Map(
+                map.iter()
+                    .map(|(k, v)| {
+                        let converted = fields.get(k).map_or_else(|| v.clone(), |t| t.convert(v));
+                        (k.to_owned(), converted)
+                    })
+                    .collect(),
+            ),
+            _ => value.clone(),
+        }
+    }
+
     pub fn is_collection(&self) -> bool {
         matches!(
             self,
             Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Tuple(_)
         )
+    }
+}
+
+/// A number written as a string, as cty reads one: decimal, optionally signed, with a fraction
+/// or an exponent; nothing else (no spaces, no hex, no `inf`).
+fn parse_number(text: &str) -> Option<Value> {
+    let plain = text
+        .strip_prefix(['-', '+'])
+        .unwrap_or(text)
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'));
+    if !plain || !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if let Ok(i) = text.parse::<i64>() {
+        return Some(Value::Number(Number::Int(i)));
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .map(|f| Value::Number(Number::Float(f)))
+}
+
+impl std::str::FromStr for Type {
+    type Err = TypeError;
+
+    /// Reads the text form [`Display`](fmt::Display) writes, and the tables' form without
+    /// spaces: `list(string)`, `object({a=string,b=list(number)})`, `tuple([string,bool])`.
+    fn from_str(text: &str) -> Result<Type, TypeError> {
+        let mut parser = TypeParser { text, at: 0 };
+        let ty = parser.parse()?;
+        parser.skip_space();
+        if parser.at == text.len() {
+            Ok(ty)
+        } else {
+            Err(parser.error("unexpected text after the type"))
+        }
+    }
+}
+
+struct TypeParser<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl TypeParser<'_> {
+    fn error(&self, what: &str) -> TypeError {
+        TypeError(format!("{what} at byte {} of `{}`", self.at, self.text))
+    }
+
+    fn skip_space(&mut self) {
+        let rest = &self.text[self.at..];
+        self.at += rest.len() - rest.trim_start().len();
+    }
+
+    fn eat(&mut self, token: &str) -> Result<(), TypeError> {
+        self.skip_space();
+        if self.text[self.at..].starts_with(token) {
+            self.at += token.len();
+            Ok(())
+        } else {
+            Err(self.error(&format!("expected `{token}`")))
+        }
+    }
+
+    fn peek(&mut self, token: &str) -> bool {
+        self.skip_space();
+        self.text[self.at..].starts_with(token)
+    }
+
+    fn word(&mut self) -> &str {
+        self.skip_space();
+        let rest = &self.text[self.at..];
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
+        self.at += len;
+        &rest[..len]
+    }
+
+    fn parse(&mut self) -> Result<Type, TypeError> {
+        let word = self.word().to_owned();
+        match word.as_str() {
+            "string" => Ok(Type::String),
+            "number" => Ok(Type::Number),
+            "bool" => Ok(Type::Bool),
+            "dynamic" => Ok(Type::Dynamic),
+            "list" | "set" | "map" => {
+                self.eat("(")?;
+                let inner = Box::new(self.parse()?);
+                self.eat(")")?;
+                Ok(match word.as_str() {
+                    "list" => Type::List(inner),
+                    "set" => Type::Set(inner),
+                    _ => Type::Map(inner),
+                })
+            }
+            "object" => {
+                self.eat("(")?;
+                self.eat("{")?;
+                let mut fields = BTreeMap::new();
+                while !self.peek("}") {
+                    if !fields.is_empty() {
+                        self.eat(",")?;
+                    }
+                    let name = self.word().to_owned();
+                    if name.is_empty() {
+                        return Err(self.error("expected a field name"));
+                    }
+                    self.eat("=")?;
+                    let ty = self.parse()?;
+                    fields.insert(name, ty);
+                }
+                self.eat("}")?;
+                self.eat(")")?;
+                Ok(Type::Object(fields))
+            }
+            "tuple" => {
+                self.eat("(")?;
+                self.eat("[")?;
+                let mut items = Vec::new();
+                while !self.peek("]") {
+                    if !items.is_empty() {
+                        self.eat(",")?;
+                    }
+                    items.push(self.parse()?);
+                }
+                self.eat("]")?;
+                self.eat(")")?;
+                Ok(Type::Tuple(items))
+            }
+            "" => Err(self.error("expected a type")),
+            other => Err(TypeError(format!(
+                "unknown type `{other}` in `{}`",
+                self.text
+            ))),
+        }
     }
 }
 
@@ -129,5 +315,57 @@ impl fmt::Display for Type {
                 f.write_str("])")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(json: &str) -> Value {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn type_text_round_trips() {
+        for text in [
+            "string",
+            "list(map(string))",
+            "set(object({cidr_blocks=list(string),from_port=number,self=bool}))",
+            "tuple([string,number])",
+            "object({})",
+        ] {
+            let ty: Type = text.parse().unwrap();
+            assert_eq!(ty.to_string().parse::<Type>().unwrap(), ty, "{text}");
+        }
+        assert!("list(string".parse::<Type>().is_err());
+        assert!("text".parse::<Type>().is_err());
+        assert!("map(string))".parse::<Type>().is_err());
+    }
+
+    #[test]
+    fn config_values_convert_as_terraform_converts_them() {
+        let number: Type = "number".parse().unwrap();
+        assert_eq!(number.convert(&value(r#""60""#)), value("60"));
+        assert_eq!(number.convert(&value(r#""0.5""#)), value("0.5"));
+        assert_eq!(number.convert(&value(r#""sixty""#)), value(r#""sixty""#));
+        assert_eq!(number.convert(&value(r#"" 60""#)), value(r#"" 60""#));
+        let boolean: Type = "bool".parse().unwrap();
+        assert_eq!(boolean.convert(&value(r#""true""#)), value("true"));
+        assert_eq!(boolean.convert(&value(r#""0""#)), value("false"));
+        assert_eq!(boolean.convert(&value(r#""yes""#)), value(r#""yes""#));
+        let string: Type = "string".parse().unwrap();
+        assert_eq!(string.convert(&value("80")), value(r#""80""#));
+        assert_eq!(string.convert(&value("false")), value(r#""false""#));
+        let set: Type = "set(number)".parse().unwrap();
+        assert_eq!(set.convert(&value(r#"["2",1,"1"]"#)), value("[2,1]"));
+        let object: Type = "list(object({port=number,name=string}))".parse().unwrap();
+        assert_eq!(
+            object.convert(&value(r#"[{"port":"22","name":7,"extra":"1"}]"#)),
+            value(r#"[{"port":22,"name":"7","extra":"1"}]"#)
+        );
+        let map: Type = "map(string)".parse().unwrap();
+        assert_eq!(map.convert(&value(r#"{"n":1}"#)), value(r#"{"n":"1"}"#));
+        assert_eq!(number.convert(&Value::Unknown), Value::Unknown);
     }
 }

@@ -1,12 +1,16 @@
-//! Holds the schema plumb ships (`provider-schemas/aws.json`, generated from plumb's own tables)
-//! against real `terraform providers schema -json` output of the AWS provider at 6.47.0 and
-//! 4.36.1, read from the shared corpus (`$PLUMB_CORPUS/schema/`).
+//! Holds the schema plumb ships (`provider-schemas/aws-resources.txt.gz`, generated from the
+//! provider's facts and plumb's own tables) against real `terraform providers schema -json`
+//! output of the AWS provider at 6.47.0 and 4.36.1, read from the shared corpus
+//! (`$PLUMB_CORPUS/schema/`).
 //!
-//! - Every shipped attribute (at any depth) must agree in type and flags (required, optional,
-//!   computed, sensitive), and every shipped block in nesting mode, with one of the two versions.
-//! - Every attribute and block of the 6.47.0 schema must be shipped, or named in `NOT_SHIPPED`
-//!   below with the reason it is left out.
-//! - `provider-schemas/aws.json` must be exactly what `scripts/gen-provider-schemas.py` makes.
+//! - Every attribute (at any depth) of a type shipped from a table must agree in type and flags
+//!   (required, optional, computed, sensitive), and every block in nesting mode, with one of the
+//!   two versions.
+//! - Every attribute and block of the 6.47.0 schema must be in the table, or named in
+//!   `NOT_SHIPPED` below with the reason it is left out.
+//! - Every type of the 6.47.0 facts is shipped, and the types without a table exactly as the
+//!   facts say.
+//! - The committed artefact must be exactly what `scripts/gen-provider-schemas.py` makes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -14,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use plumb_schema::{
-    Attribute, Block, NOT_YET_SHIPPED_TYPES, ProviderSchemas, SHIPPED_TYPES, shipped_ref,
+    Attribute, Block, ProviderSchemas, TABLE_TYPES, parse_shipped_type, shipped_ref, shipped_types,
 };
 
 const V6: &str = "6.47.0";
@@ -103,6 +107,12 @@ fn corpus() -> PathBuf {
 
 fn load(version: &str) -> ProviderSchemas {
     let path = corpus().join(format!("schema/aws-{version}-ec2-subset.json"));
+    ProviderSchemas::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every resource type of 6.47.0, facts only.
+fn load_facts() -> ProviderSchemas {
+    let path = corpus().join("schema/aws-6.47.0-resources.json");
     ProviderSchemas::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -260,7 +270,7 @@ fn shipped_schema_agrees_with_the_real_provider_schemas() {
     let mut failures = String::new();
     let mut summary = String::new();
     let mut used_allowances = BTreeSet::new();
-    for &type_name in SHIPPED_TYPES {
+    for &type_name in TABLE_TYPES {
         let Some(schema) = ours.resource(type_name) else {
             writeln!(failures, "{type_name}: not in the shipped schema").unwrap();
             continue;
@@ -324,12 +334,6 @@ fn shipped_schema_agrees_with_the_real_provider_schemas() {
             .unwrap();
         }
     }
-    writeln!(
-        summary,
-        "not shipped yet (compared without a schema): {}",
-        NOT_YET_SHIPPED_TYPES.join(", ")
-    )
-    .unwrap();
     println!("{summary}");
     assert!(failures.is_empty(), "{summary}\n{failures}");
 }
@@ -344,22 +348,71 @@ fn count(block: &Block) -> usize {
 }
 
 #[test]
-fn shipped_json_is_what_the_tables_generate() {
+fn shipped_schema_knows_every_resource_type_of_the_facts() {
+    let facts = load_facts();
+    let expected: BTreeSet<&str> = facts
+        .providers
+        .values()
+        .flat_map(|p| p.resources.keys())
+        .map(String::as_str)
+        .collect();
+    let shipped: BTreeSet<&str> = shipped_types().collect();
+    let missing: Vec<_> = expected.difference(&shipped).collect();
+    let extra: Vec<_> = shipped.difference(&expected).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "the facts have {} types, plumb ships {}: missing {missing:?}, not in the facts {extra:?}",
+        expected.len(),
+        shipped.len()
+    );
+    let mut failures = String::new();
+    for &type_name in &expected {
+        let ours = match parse_shipped_type(type_name) {
+            Some(Ok(schema)) => schema,
+            Some(Err(e)) => {
+                writeln!(failures, "{e}").unwrap();
+                continue;
+            }
+            None => unreachable!("listed above"),
+        };
+        if TABLE_TYPES.contains(&type_name) {
+            continue;
+        }
+        let theirs = facts.resource(type_name).expect("listed above");
+        if &ours != theirs {
+            writeln!(failures, "{type_name}: shipped differs from the facts").unwrap();
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+    for type_name in TABLE_TYPES {
+        assert!(
+            shipped_ref().resource(type_name).is_some(),
+            "{type_name} has a table but does not ship"
+        );
+    }
+    println!("{} resource types shipped", shipped.len());
+}
+
+#[test]
+fn shipped_artefact_is_what_the_generator_makes() {
     let root = workspace_root();
+    let facts = corpus().join("schema/aws-6.47.0-resources.json");
     let output = Command::new("python3")
         .arg("scripts/gen-provider-schemas.py")
         .arg("--check")
+        .arg("--facts")
+        .arg(&facts)
         .current_dir(&root)
         .output()
         .unwrap_or_else(|e| {
             panic!(
-                "cannot run python3 (needed to check provider-schemas/aws.json against the \
-                 tables): {e}; install python3"
+                "cannot run python3 (needed to check provider-schemas/aws-resources.txt.gz \
+                 against the tables and facts): {e}; install python3"
             )
         });
     assert!(
         output.status.success(),
-        "provider-schemas/aws.json is stale: run scripts/gen-provider-schemas.py\n{}{}",
+        "provider-schemas/aws-resources.txt.gz is stale: run scripts/gen-provider-schemas.py\n{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );

@@ -335,3 +335,47 @@ fn diff_says_what_the_last_apply_changed() {
         "testdata/diff/none.tfstate: no such file or directory",
     );
 }
+
+/// v3 states (flatmap: every leaf a string) of types outside the EC2 family are typed by the
+/// shipped schema: numbers come out as numbers, and a set whose elements the two serials list
+/// in another order is unchanged.
+#[test]
+fn diff_of_v3_states_types_values_by_the_shipped_schema() {
+    let old = "testdata/diff/v3/serial-6.tfstate";
+    let new = "testdata/diff/v3/serial-7.tfstate";
+    let output = plumb(&["diff", old, new, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    let mut changed: Vec<(String, Value, Value)> = Vec::new();
+    for change in report["changes"].as_array().unwrap() {
+        for attribute in change["attributes"].as_array().unwrap() {
+            changed.push((
+                format!(
+                    "{}.{}",
+                    change["address"].as_str().unwrap(),
+                    attribute["path"][0]
+                ),
+                attribute["old"].clone(),
+                attribute["new"].clone(),
+            ));
+        }
+    }
+    changed.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        changed,
+        [
+            (
+                "aws_db_instance.main.\"allocated_storage\"".to_owned(),
+                serde_json::json!(20),
+                serde_json::json!(50)
+            ),
+            (
+                "aws_sqs_queue.jobs.\"visibility_timeout_seconds\"".to_owned(),
+                serde_json::json!(30),
+                serde_json::json!(60)
+            ),
+        ],
+        "{}",
+        stdout(&output)
+    );
+}
