@@ -8,6 +8,7 @@ pub mod address;
 pub mod calendar;
 pub mod config;
 pub mod finding;
+pub mod identity;
 pub mod observation;
 pub mod parity;
 pub mod path;
