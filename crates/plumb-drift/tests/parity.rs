@@ -255,14 +255,26 @@ fn a_real_difference_that_contains_the_environment_name_is_still_reported() {
 fn a_short_environment_name_counts_only_as_a_whole_segment() {
     // `a` and `b` as segments of their own are the environments' names...
     let whole = run(&[
-        env("a", vec![database("a", "app-a.x.rds.amazonaws.com:3306", "q")]),
-        env("b", vec![database("b", "app-b.x.rds.amazonaws.com:3306", "q")]),
+        env(
+            "a",
+            vec![database("a", "app-a.x.rds.amazonaws.com:3306", "q")],
+        ),
+        env(
+            "b",
+            vec![database("b", "app-b.x.rds.amazonaws.com:3306", "q")],
+        ),
     ]);
     assert!(whole.findings.is_empty(), "{:?}", whole.findings);
     // ...but not inside a word: `t3a` against `t3b` is a real difference.
     let inside = run(&[
-        env("a", vec![database("a", "t3a.x.rds.amazonaws.com:3306", "q")]),
-        env("b", vec![database("b", "t3b.x.rds.amazonaws.com:3306", "q")]),
+        env(
+            "a",
+            vec![database("a", "t3a.x.rds.amazonaws.com:3306", "q")],
+        ),
+        env(
+            "b",
+            vec![database("b", "t3b.x.rds.amazonaws.com:3306", "q")],
+        ),
     ]);
     assert_eq!(inside.findings.len(), 1, "{:?}", inside.expected);
 }
