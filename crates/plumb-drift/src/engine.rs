@@ -749,6 +749,11 @@ pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
             }
             continue;
         }
+        if !matched[i] && separately_managed.owns(observation) {
+            // Held through an argument of a managed resource (an EIP associated through
+            // `aws_eip`'s `instance`): as an object that goes with its owner, not counted.
+            continue;
+        }
         enumerated += 1;
         if matched[i] {
             continue;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use plumb_drift::{LiveView, Policy, ScanInput, ScanOutput, scan};
-use plumb_model::{Observation, Scope};
+use plumb_model::{Kind, Observation, Scope, Value};
 use plumb_schema::shipped_ref;
 
 fn scenario(name: &str) -> PathBuf {
@@ -112,5 +112,52 @@ fn resources_that_share_an_id_are_each_matched_by_their_identity_attributes() {
             .any(|w| w.contains("aws_iam_policy_attachment.read")
                 && w.contains("aws_iam_policy_attachment.write")),
         "{shared:?}"
+    );
+}
+
+#[test]
+fn an_eip_associated_through_its_own_argument_is_not_an_unmanaged_association() {
+    let output = run("match-eip-associated-inline");
+    // The association made by hand for `spare` is nobody's; those `aws_eip.web`'s `instance`
+    // and the NAT gateway's `allocation_id` make are theirs.
+    assert_eq!(
+        findings(&output),
+        [
+            "changed aws_eip.spare",
+            "unmanaged aws_eip_association eipassoc-0a1b2c3d4e5f60099"
+        ],
+        "{:#?}",
+        output.findings
+    );
+    assert_eq!(output.summary.unmanaged, 1);
+    // The owned associations are not counted as enumerated objects nobody manages.
+    assert_eq!(output.summary.coverage, Some(0.8));
+}
+
+#[test]
+fn objects_held_by_an_inline_argument_are_owned_by_it_in_every_pair() {
+    let output = run("match-separate-resource-owned-inline");
+    assert_eq!(
+        findings(&output),
+        [
+            "changed aws_security_group.web",
+            "unmanaged aws_vpc_security_group_ingress_rule sgr-0c1d2e3f4a5b60022"
+        ],
+        "{:#?}",
+        output.findings
+    );
+    let group = output
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::Changed)
+        .expect("the group");
+    assert_eq!(group.attributes[0].path.to_string(), "ingress");
+    assert!(
+        group.attributes[0]
+            .added
+            .iter()
+            .any(|rule| rule.get("from_port") == Some(&Value::from(22))),
+        "{:?}",
+        group.attributes[0]
     );
 }
