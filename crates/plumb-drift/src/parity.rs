@@ -669,7 +669,9 @@ fn compare_address(
                 }
                 let (by, reason) = if let Some((origin, reason)) = varies.filter(|_| is_real) {
                     (format!("policy ({origin})"), reason.to_owned())
-                } else if is_real && all_sensitive {
+                } else if all_sensitive {
+                    // Before identity: a secret that differs only by the environment's name
+                    // (`hunter2-dev`) is still a secret that differs.
                     (
                         "sensitive".to_owned(),
                         "secrets differ per environment; their values are never shown".to_owned(),
