@@ -1,6 +1,6 @@
-//! Matching and ownership, through the engine alone, on the fixtures of `testdata/matching/`
-//! (each a golden scenario's `main.tf`, `terraform.tfstate` and `live.json`): which live object
-//! each managed resource is, and which live objects are nobody's.
+//! Matching and ownership, through the engine alone, on the golden scenarios' own fixtures
+//! (`testdata/scenarios/match-*`): which live object each managed resource is, and which live
+//! objects are nobody's.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -10,7 +10,7 @@ use plumb_model::{Kind, Observation, Scope, Value};
 use plumb_schema::shipped_ref;
 
 fn scenario(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../testdata/matching/{name}"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../testdata/scenarios/{name}"))
 }
 
 /// Scans a scenario's state against its snapshot, as `plumb scan --snapshot` does (without its
