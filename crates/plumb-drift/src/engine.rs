@@ -1,6 +1,6 @@
 //! The scan: match, compare, normalize, classify, count.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use plumb_model::config::{ConfigResource, IgnoreChanges};
 use plumb_model::finding::{BySeverity, Related};
@@ -13,7 +13,7 @@ use plumb_model::{
 use plumb_schema::{ProviderSchemas, ResourceSchema};
 
 use crate::compare::{Difference, Outcome, as_map, compare, one_sided_fields};
-use crate::matching::{base_type, match_key};
+use crate::matching::{base_type, identity_rank, match_key};
 use crate::normalize::{EmptyEqualsNull, Normalizer};
 use crate::pending::pending_changes;
 use crate::policy::Policy;
@@ -658,16 +658,24 @@ pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
     // Live objects by (region, base type, match key).
     let mut live_index: HashMap<(&str, &str, String), usize> =
         HashMap::with_capacity(live.observations.len());
+    let mut shared = Shared::default();
     for (i, o) in live.observations.iter().enumerate() {
-        live_index.insert(
-            (
-                o.region.as_str(),
-                o.r#type.as_str(),
-                match_key(&o.r#type, &o.id, &o.attributes),
-            ),
-            i,
+        let key = (
+            o.region.as_str(),
+            o.r#type.as_str(),
+            match_key(&o.r#type, &o.id, &o.attributes),
         );
+        match live_index.entry(key) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(i);
+            }
+            std::collections::hash_map::Entry::Occupied(entry) => {
+                shared.live.entry(entry.key().clone()).or_default().push(i);
+            }
+        }
     }
+    let mut warnings: Vec<String> = Vec::new();
+    shared.managed = shared_ids(input, &mut warnings);
     let mut matched = vec![false; live.observations.len()];
     let failures: HashMap<&Scope, &str> =
         live.failed.iter().map(|(s, e)| (s, e.as_str())).collect();
@@ -697,7 +705,6 @@ pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
     let mut total = Scan::new(&unmanaged_input, &separately_managed);
     let mut pending = Vec::new();
     let mut missing_findings: Vec<usize> = Vec::new();
-    let mut warnings: Vec<String> = Vec::new();
     let mut workspaces = Vec::with_capacity(inputs.len());
     for workspace_input in &inputs {
         let mut scan = Scan::new(workspace_input, &separately_managed);
@@ -709,6 +716,7 @@ pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
                     state,
                     resource,
                     &live_index,
+                    &shared,
                     &mut matched,
                     &failures,
                     &mut missing,
@@ -746,6 +754,11 @@ pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
             if why == "elsewhere" && !matched[i] {
                 total.summary.managed_elsewhere += 1;
             }
+            continue;
+        }
+        if !matched[i] && separately_managed.owns(observation) {
+            // Held through an argument of a managed resource (an EIP associated through
+            // `aws_eip`'s `instance`): as an object that goes with its owner, not counted.
             continue;
         }
         enumerated += 1;
@@ -792,6 +805,7 @@ fn scan_resource<'a>(
     state: &'a StateDoc,
     resource: &'a Resource,
     live_index: &HashMap<(&str, &str, String), usize>,
+    shared: &Shared<'_>,
     matched: &mut [bool],
     failures: &HashMap<&Scope, &str>,
     missing_findings: &mut Vec<usize>,
@@ -815,11 +829,19 @@ fn scan_resource<'a>(
 
     // Deposed, tainted and ignored objects are still Terraform's: their live objects must not
     // come back as unmanaged.
+    let observations = input.live.observations;
     let claim = |matched: &mut [bool]| {
         if let Some(region) = region {
             let base = base_type(resource_type);
             let key = match_key(base, subject.id.unwrap_or_default(), &resource.attributes);
-            if let Some(&index) = live_index.get(&(region, base, key)) {
+            if let Some(index) = find_live(
+                resource,
+                &(region, base, key),
+                live_index,
+                shared,
+                observations,
+                matched,
+            ) {
                 matched[index] = true;
             }
         }
@@ -879,10 +901,17 @@ fn scan_resource<'a>(
     }
     let key = match_key(base, subject.id.unwrap_or_default(), &resource.attributes);
     let assembled;
-    let found = match live_index.get(&(region, base, key)) {
-        Some(&index) => {
+    let found = match find_live(
+        resource,
+        &(region, base, key),
+        live_index,
+        shared,
+        observations,
+        matched,
+    ) {
+        Some(index) => {
             matched[index] = true;
-            Some(&input.live.observations[index])
+            Some(&observations[index])
         }
         None => match assemble_rule(resource, region, base, live_index, input.live.observations) {
             Some((parts, observation)) => {
@@ -931,6 +960,107 @@ fn scan_resource<'a>(
     finding.rules = fired;
     finding.attributes = diffs;
     push(scan, finding);
+}
+
+/// Where one (region, type, match key) stands for several objects: the live objects beyond
+/// the first that have it, and the keys that several managed resources hold (resources that
+/// share an id, such as two `aws_iam_policy_attachment` with the same `name`).
+#[derive(Default)]
+struct Shared<'a> {
+    live: HashMap<(&'a str, &'a str, String), Vec<usize>>,
+    managed: HashSet<(&'a str, &'a str, String)>,
+}
+
+/// The live object a managed resource is: the one with its key, or, where several could be
+/// (resources or live objects that share an id), the one whose identity attributes agree with
+/// it ([`identity_rank`]), a free one before one another resource took already.
+fn find_live(
+    resource: &Resource,
+    key: &(&str, &str, String),
+    live_index: &HashMap<(&str, &str, String), usize>,
+    shared: &Shared<'_>,
+    observations: &[Observation],
+    matched: &[bool],
+) -> Option<usize> {
+    let &first = live_index.get(key)?;
+    let more = shared.live.get(key);
+    if more.is_none() && !shared.managed.contains(key) {
+        return Some(first);
+    }
+    std::iter::once(first)
+        .chain(more.into_iter().flatten().copied())
+        .filter_map(|i| {
+            let rank = identity_rank(key.1, &resource.attributes, &observations[i].attributes)?;
+            Some((rank, !matched[i], std::cmp::Reverse(i)))
+        })
+        .max()
+        .map(|(_, _, std::cmp::Reverse(i))| i)
+}
+
+/// The (region, type, id) that several current managed resources hold, across every
+/// workspace, each with a warning naming them: they are matched on their identity attributes
+/// ([`find_live`]) instead of all on the first live object with the id. Types matched on
+/// identity already (synthetic ids) are not concerned.
+fn shared_ids<'a>(
+    input: &WorkspacesInput<'a>,
+    warnings: &mut Vec<String>,
+) -> HashSet<(&'a str, &'a str, String)> {
+    let current = || {
+        input.workspaces.iter().flat_map(|w| {
+            w.states
+                .iter()
+                .flat_map(|s| s.resources.iter())
+                .filter(|r| r.is_managed() && r.deposed.is_none())
+                .filter_map(move |r| {
+                    let base = base_type(&r.address.r#type);
+                    let id = r.id()?;
+                    (!plumb_model::identity::is_synthetic(base)).then_some((w, r, base, id))
+                })
+        })
+    };
+    // Counted first on borrowed (type, id), so that the common case allocates nothing per
+    // resource.
+    let mut counts: HashMap<(&str, &str), u32> = HashMap::new();
+    for (_, _, base, id) in current() {
+        *counts.entry((base, id)).or_default() += 1;
+    }
+    if counts.values().all(|&n| n < 2) {
+        return HashSet::new();
+    }
+    let mut groups: BTreeMap<(&str, &str, &str), Vec<String>> = BTreeMap::new();
+    for (workspace, resource, base, id) in current() {
+        if counts.get(&(base, id)).is_none_or(|&n| n < 2) {
+            continue;
+        }
+        let Some(region) = resource_region(resource, workspace.config, input.default_region) else {
+            continue;
+        };
+        let address = if input.workspaces.len() > 1 {
+            format!("{} ({})", resource.address, workspace.name)
+        } else {
+            resource.address.to_string()
+        };
+        groups.entry((region, base, id)).or_default().push(address);
+    }
+    let mut out = HashSet::new();
+    for ((region, base, id), addresses) in groups {
+        if addresses.len() < 2 {
+            continue;
+        }
+        let by = plumb_model::identity::identity(base)
+            .filter(|i| !i.attributes.is_empty())
+            .map_or_else(
+                || "the attributes they agree on".to_owned(),
+                |i| i.attributes.join(", "),
+            );
+        warnings.push(format!(
+            "{} managed resources share the {base} id \"{id}\" in {region} ({}): each is matched to its own live object by {by}",
+            addresses.len(),
+            addresses.join(", ")
+        ));
+        out.insert((region, base, id.to_owned()));
+    }
+    out
 }
 
 /// For a multi-source `aws_security_group_rule` of which some sources are still live, which

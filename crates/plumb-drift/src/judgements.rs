@@ -44,11 +44,15 @@ pub const SEPARATELY_MANAGED: Judgement = Judgement {
     reason: "another resource in the state manages this part (a rule, a route or an attached volume's tags)",
     doc: "Security group rules managed by `aws_security_group_rule` or \
           `aws_vpc_security_group_ingress_rule`/`_egress_rule` resources appear live on the group's \
-          `ingress`/`egress`; routes managed by `aws_route` appear on the table's `route`; and the \
-          tags of volumes attached with `aws_volume_attachment` (owned by their `aws_ebs_volume`) \
-          appear in the instance's `volume_tags`. Those parts are taken out of both sides before \
-          the group, table or instance is compared, and the difference they made is recorded \
-          here: the separate resource is compared on its own.",
+          `ingress`/`egress`; routes managed by `aws_route` appear on the table's `route`; \
+          entries managed by `aws_network_acl_rule` on the ACL's `ingress`/`egress`; an \
+          association managed by `aws_eip_association` on the EIP's `instance`, \
+          `network_interface` and `association_id`; volumes attached with \
+          `aws_volume_attachment` on the instance's `ebs_block_device`; and the tags of those \
+          volumes (owned by their `aws_ebs_volume`) in the instance's `volume_tags`. Those parts \
+          are taken out of both sides before the group, table, ACL, EIP or instance is compared, \
+          and the difference they made is recorded here: the separate resource is compared on \
+          its own.",
 };
 
 /// Every engine judgement, in the order `plumb rules` lists them.

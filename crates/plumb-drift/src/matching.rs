@@ -3,6 +3,7 @@
 //! synthetic is built from the attributes that identify the object.
 
 use plumb_model::Value;
+use plumb_model::identity::{IdKind, Identity, identity};
 
 /// `aws_default_vpc` manages an `aws_vpc`: the adapter reports the object under the base type.
 pub fn base_type(resource_type: &str) -> &str {
@@ -41,44 +42,61 @@ fn protocol(attrs: &Value, key: &str) -> String {
     crate::normalize::protocol_number(&raw).map_or(raw, str::to_owned)
 }
 
+/// One identity attribute as a key part: lists sorted, a protocol by its number, an unset
+/// `self` false.
+fn part(attrs: &Value, key: &str) -> String {
+    match key {
+        "protocol" => protocol(attrs, key),
+        "self" => is_self(attrs).to_string(),
+        _ => text(attrs, key),
+    }
+}
+
 /// The key a resource of `resource_type` is matched on. Types whose Terraform id is a hash of
 /// their settings (`sgrule-…`, `r-rtb-…`, `nacl-…`, `vai-…`) are matched on the attributes that
-/// identify the object, so that an adapter need not reproduce the provider's hash.
+/// identify the object ([`plumb_model::identity`]), so that an adapter need not reproduce the
+/// provider's hash.
 pub fn match_key(resource_type: &str, id: &str, attrs: &Value) -> String {
-    let key = |parts: &[String]| format!("{resource_type}|{}", parts.join("|"));
-    match resource_type {
-        "aws_security_group_rule" => key(&[
-            text(attrs, "security_group_id"),
-            text(attrs, "type"),
-            protocol(attrs, "protocol"),
-            text(attrs, "from_port"),
-            text(attrs, "to_port"),
-            text(attrs, "cidr_blocks"),
-            text(attrs, "ipv6_cidr_blocks"),
-            text(attrs, "prefix_list_ids"),
-            text(attrs, "source_security_group_id"),
-            is_self(attrs).to_string(),
-        ]),
-        "aws_route" => key(&[
-            text(attrs, "route_table_id"),
-            text(attrs, "destination_cidr_block"),
-            text(attrs, "destination_ipv6_cidr_block"),
-            text(attrs, "destination_prefix_list_id"),
-        ]),
-        "aws_network_acl_rule" => key(&[
-            text(attrs, "network_acl_id"),
-            text(attrs, "rule_number"),
-            text(attrs, "egress"),
-        ]),
-        "aws_volume_attachment" => key(&[
-            text(attrs, "volume_id"),
-            text(attrs, "instance_id"),
-            text(attrs, "device_name"),
-        ]),
-        // One per region, with an id the provider makes up (`terraform-2023…`): the type is
-        // the identity.
-        "aws_ebs_encryption_by_default" => key(&[]),
+    match identity(resource_type) {
+        Some(Identity {
+            id: IdKind::Synthetic,
+            attributes,
+        }) => {
+            let mut key = resource_type.to_owned();
+            for attribute in *attributes {
+                key.push('|');
+                key.push_str(&part(attrs, attribute));
+            }
+            key
+        }
         _ => id.to_owned(),
+    }
+}
+
+/// How well a live object agrees with a state resource on what identifies objects of its
+/// type, where several could be the one (resources that share an id): `None` when it is
+/// another object (its deciding identity attribute differs), else a rank, higher for more
+/// agreement. A type with no identity attributes is ranked on all its top-level attributes.
+pub fn identity_rank(resource_type: &str, state: &Value, live: &Value) -> Option<usize> {
+    match identity(resource_type) {
+        Some(identity) if !identity.attributes.is_empty() => {
+            let agrees = |key: &str| part(state, key) == part(live, key);
+            let (deciding, rest) = identity.attributes.split_first()?;
+            agrees(deciding).then(|| 1 + rest.iter().filter(|key| agrees(key)).count())
+        }
+        _ => {
+            let (Some(state), Some(live)) = (state.as_map(), live.as_map()) else {
+                return Some(0);
+            };
+            Some(
+                state
+                    .iter()
+                    .filter(|(key, value)| {
+                        live.get(key).map(Value::unmarked) == Some(value.unmarked())
+                    })
+                    .count(),
+            )
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 //! environment against the first one that has the resource, so a difference is reported once
 //! with every environment's value. Two comparisons are made: one of the values as they are,
 //! one of the values with what is unique per environment by nature blanked (ids, ARNs, CIDRs,
-//! names; the environment's own name inside tags and names written `${env}`). What only the
+//! names; the environment's own name written `${env}` in any string). What only the
 //! first finds is expected and listed apart, unless a security rule fires on it: an ingress
 //! open to the world is critical whatever CIDR it replaced.
 
@@ -90,18 +90,10 @@ fn is_identity(name: &str) -> bool {
         || SUFFIXES.iter().any(|s| name.ends_with(s))
 }
 
-/// Where the environment's name, written into a value, means "this environment": tags,
-/// names and descriptions.
-fn names_environment(path: &AttrPath) -> bool {
-    let top = path.top().unwrap_or_default();
-    let leaf = path.last_name().unwrap_or_default();
-    matches!(top, "tags" | "tags_all" | "volume_tags")
-        || matches!(leaf, "description" | "name" | "identifier")
-        || leaf.ends_with("_identifier")
-        || (leaf != "device_name" && leaf.ends_with("_name"))
-}
-
-/// Replaces `env` where it stands as a word of `text` (between non-alphanumeric characters).
+/// Replaces `env` where it stands as a word of `text` (between non-alphanumeric characters):
+/// the environment's own name, wherever it is written (a name, an endpoint
+/// `app-dev.x.rds.amazonaws.com`, a queue ARN), means "this environment". Only whole segments
+/// count, so that a short name (`a`, `qa`) does not make `t3a` and `t3b` alike.
 fn replace_word(text: &str, env: &str, with: &str) -> String {
     if env.is_empty() {
         return text.to_owned();
@@ -327,7 +319,7 @@ fn without_identity(attributes: &Value, at: AttrPath, env: &str) -> Value {
             || is_name_tag
         {
             "${identity}".clone_into(text);
-        } else if names_environment(at) {
+        } else {
             *text = replace_word(text, env, "${env}");
         }
     });
@@ -677,7 +669,9 @@ fn compare_address(
                 }
                 let (by, reason) = if let Some((origin, reason)) = varies.filter(|_| is_real) {
                     (format!("policy ({origin})"), reason.to_owned())
-                } else if is_real && all_sensitive {
+                } else if all_sensitive {
+                    // Before identity: a secret that differs only by the environment's name
+                    // (`hunter2-dev`) is still a secret that differs.
                     (
                         "sensitive".to_owned(),
                         "secrets differ per environment; their values are never shown".to_owned(),

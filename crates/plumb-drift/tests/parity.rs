@@ -182,6 +182,103 @@ fn an_address_an_environment_has_twice_is_one_warning() {
     );
 }
 
+/// A database whose `endpoint` (and the queue it writes to) carries its environment's name.
+fn database(env: &str, endpoint: &str, queue: &str) -> EnvResource {
+    resource(
+        "aws_db_instance.app",
+        "aws_db_instance",
+        "eu-west-1",
+        map(vec![
+            ("id", Value::from(format!("db-{env}"))),
+            ("endpoint", Value::from(endpoint)),
+            ("notification_target", Value::from(queue)),
+        ]),
+    )
+}
+
+#[test]
+fn a_string_that_differs_only_by_the_environment_name_is_expected_whatever_the_attribute() {
+    let output = run(&[
+        env(
+            "dev",
+            vec![database(
+                "dev",
+                "app-dev.x.rds.amazonaws.com:3306",
+                "arn:aws:sqs:eu-west-1:123456789012:dev-queue",
+            )],
+        ),
+        env(
+            "prod",
+            vec![database(
+                "prod",
+                "app-prod.x.rds.amazonaws.com:3306",
+                "arn:aws:sqs:eu-west-1:123456789012:prod-queue",
+            )],
+        ),
+    ]);
+    assert!(output.findings.is_empty(), "{:?}", output.findings);
+    let expected: Vec<String> = output
+        .expected
+        .iter()
+        .filter(|e| e.by == "identity")
+        .filter_map(|e| e.path.as_ref().map(ToString::to_string))
+        .collect();
+    assert!(expected.contains(&"endpoint".to_owned()), "{expected:?}");
+    assert!(
+        expected.contains(&"notification_target".to_owned()),
+        "{expected:?}"
+    );
+}
+
+#[test]
+fn a_real_difference_that_contains_the_environment_name_is_still_reported() {
+    // The port differs beside the environment's name.
+    let output = run(&[
+        env(
+            "dev",
+            vec![database("dev", "app-dev.x.rds.amazonaws.com:3306", "q")],
+        ),
+        env(
+            "prod",
+            vec![database("prod", "app-prod.x.rds.amazonaws.com:5432", "q")],
+        ),
+    ]);
+    let paths: Vec<String> = output
+        .findings
+        .iter()
+        .filter_map(|f| f.path.as_ref().map(ToString::to_string))
+        .collect();
+    assert_eq!(paths, ["endpoint"], "{:?}", output.expected);
+}
+
+#[test]
+fn a_short_environment_name_counts_only_as_a_whole_segment() {
+    // `a` and `b` as segments of their own are the environments' names...
+    let whole = run(&[
+        env(
+            "a",
+            vec![database("a", "app-a.x.rds.amazonaws.com:3306", "q")],
+        ),
+        env(
+            "b",
+            vec![database("b", "app-b.x.rds.amazonaws.com:3306", "q")],
+        ),
+    ]);
+    assert!(whole.findings.is_empty(), "{:?}", whole.findings);
+    // ...but not inside a word: `t3a` against `t3b` is a real difference.
+    let inside = run(&[
+        env(
+            "a",
+            vec![database("a", "t3a.x.rds.amazonaws.com:3306", "q")],
+        ),
+        env(
+            "b",
+            vec![database("b", "t3b.x.rds.amazonaws.com:3306", "q")],
+        ),
+    ]);
+    assert_eq!(inside.findings.len(), 1, "{:?}", inside.expected);
+}
+
 /// A generated resource: an instance or a security group with a few rules.
 fn generated() -> impl Strategy<Value = Vec<EnvResource>> {
     let instance = (

@@ -9,6 +9,7 @@ pub mod bom;
 pub mod calendar;
 pub mod config;
 pub mod finding;
+pub mod identity;
 pub mod observation;
 pub mod parity;
 pub mod path;

@@ -122,16 +122,6 @@ pub fn wants_per_resource_read(resource_type: &str, state: &plumb_model::Value) 
     }
 }
 
-/// Types whose Terraform id is the provider's hash of their settings: the engine matches them
-/// on identity, so a managed-only request cannot narrow them by id.
-pub(crate) const MATCHED_ON_IDENTITY: &[&str] = &[
-    "aws_route",
-    "aws_network_acl_rule",
-    "aws_volume_attachment",
-    "aws_ebs_encryption_by_default",
-    "aws_security_group_rule",
-];
-
 /// Test support: checks that an observation accounts for every attribute of its type's shipped
 /// schema, read or listed unread, and names nothing the schema does not have.
 #[cfg(test)]

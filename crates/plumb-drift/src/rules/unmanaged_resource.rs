@@ -17,9 +17,11 @@ impl Rule for UnmanagedResource {
     fn doc(&self) -> RuleDoc {
         RuleDoc {
             what: "A live object of a scanned type and region that no state manages. AWS-created \
-                   defaults, objects owned by a managed resource (an instance's root volume) and \
-                   objects another system manages (Auto Scaling, EKS, CloudFormation, AWS Backup) \
-                   are not counted.",
+                   defaults, objects owned by a managed resource (an instance's root volume, or \
+                   what a managed resource holds through its own argument: a rule in a group's \
+                   inline `ingress`, a route in a table's inline `route`, an EIP's association \
+                   made through `aws_eip`'s `instance`) and objects another system manages (Auto \
+                   Scaling, EKS, CloudFormation, AWS Backup) are not counted.",
             why: "Click-ops resources escape review, cost money nobody tracks and are the usual \
                   place for an open port or an unencrypted volume.",
             fix: "Import it (`import { to = ADDRESS  id = \"...\" }` with a matching `resource` \
