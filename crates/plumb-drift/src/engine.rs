@@ -17,7 +17,7 @@ use crate::matching::{base_type, match_key};
 use crate::normalize::{EmptyEqualsNull, Normalizer};
 use crate::pending::pending_changes;
 use crate::policy::Policy;
-use crate::region::resource_region;
+use crate::region::{NO_REGION, Regions};
 use crate::rules::{self, AttributeChange, ResourceEvent, Rule};
 use crate::separate::SeparatelyManaged;
 use crate::{
@@ -654,7 +654,7 @@ pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
     for (i, o) in live.observations.iter().enumerate() {
         live_index.insert(
             (
-                o.region.as_str(),
+                plumb_model::scope::matching_region(&o.r#type, &o.region),
                 o.r#type.as_str(),
                 match_key(&o.r#type, &o.id, &o.attributes),
             ),
@@ -696,11 +696,17 @@ pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
         let mut scan = Scan::new(workspace_input, &separately_managed);
         let mut missing = Vec::new();
         for state in workspace_input.states {
+            let regions = Regions::new(
+                &state.resources,
+                workspace_input.config,
+                workspace_input.default_region,
+            );
             for resource in state.resources.iter().filter(|r| r.is_managed()) {
                 scan_resource(
                     &mut scan,
                     state,
                     resource,
+                    &regions,
                     &live_index,
                     &mut matched,
                     &failures,
@@ -784,6 +790,7 @@ fn scan_resource<'a>(
     scan: &mut Scan<'a>,
     state: &'a StateDoc,
     resource: &'a Resource,
+    regions: &Regions<'a>,
     live_index: &HashMap<(&str, &str, String), usize>,
     matched: &mut [bool],
     failures: &HashMap<&Scope, &str>,
@@ -791,7 +798,12 @@ fn scan_resource<'a>(
 ) {
     let input = scan.input;
     let resource_type = resource.address.r#type.as_str();
-    let region = resource_region(resource, input.config, input.default_region);
+    let region = regions.of(resource);
+    let base = base_type(resource_type);
+    // The key it is matched under: an object no region is known for is matched only where
+    // the live side recorded one under no region (see `NO_REGION`).
+    let region_key = region.unwrap_or(NO_REGION);
+    let placed = region.is_some() || input.live.scanned.contains(&Scope::new(NO_REGION, base));
     let subject = Subject {
         workspace: &state.workspace,
         address: Some(&resource.address),
@@ -809,10 +821,9 @@ fn scan_resource<'a>(
     // Deposed, tainted and ignored objects are still Terraform's: their live objects must not
     // come back as unmanaged.
     let claim = |matched: &mut [bool]| {
-        if let Some(region) = region {
-            let base = base_type(resource_type);
+        if placed {
             let key = match_key(base, subject.id.unwrap_or_default(), &resource.attributes);
-            if let Some(&index) = live_index.get(&(region, base, key)) {
+            if let Some(&index) = live_index.get(&(region_key, base, key)) {
                 matched[index] = true;
             }
         }
@@ -849,14 +860,13 @@ fn scan_resource<'a>(
         claim(matched);
         return;
     }
-    let base = base_type(resource_type);
-    let Some(region) = region else {
+    if !placed {
         scan.summary.not_checked += 1;
-        let reason =
-            "its region is unknown: no region attribute, ARN, zone or provider region".to_owned();
+        let reason = "its region is unknown: no region attribute, ARN or zone, and neither its provider block nor its provider's other resources name one (pass --region)".to_owned();
         push(scan, subject.finding(Kind::NotChecked, None, reason));
         return;
-    };
+    }
+    let region = region_key;
     let scope = Scope::new(region, base);
     if !input.live.scanned.contains(&scope) {
         scan.summary.not_checked += 1;
