@@ -3,7 +3,7 @@
 //! that the readers, the adapters and the matching agree on it.
 
 /// The region recorded for an object of a [`TypeScope::Global`] type. Global services (IAM,
-/// Route 53, CloudFront, ...) have no region: their objects are matched on type and id alone,
+/// Route 53, `cloudfront`, ...) have no region: their objects are matched on type and id alone,
 /// whatever region a reader or an adapter saw them through.
 pub const GLOBAL_REGION: &str = "global";
 
