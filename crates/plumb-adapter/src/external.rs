@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use plumb_model::{Observation, Scope};
+use plumb_model::{GLOBAL_REGION, Observation, Scope, TypeScope, scope_of};
 use serde::{Deserialize, Serialize};
 
 use crate::snapshot::WireObservation;
@@ -364,13 +364,20 @@ impl Adapter for ExternalAdapter {
         session.close_input();
         let types: BTreeSet<&str> = request.types.iter().map(String::as_str).collect();
         let regions: BTreeSet<&str> = request.regions.iter().map(String::as_str).collect();
+        // A global type's objects are asked for whatever the regions (it has none).
         let asked = |region: &str, t: &str| {
-            types.contains(t) && (regions.is_empty() || regions.contains(region))
+            types.contains(t)
+                && (regions.is_empty()
+                    || regions.contains(region)
+                    || scope_of(t) == TypeScope::Global)
         };
         let mut fetched = Fetched::default();
         loop {
             match session.next()? {
-                PluginMessage::Observation(o) => {
+                PluginMessage::Observation(mut o) => {
+                    if scope_of(&o.r#type) == TypeScope::Global {
+                        GLOBAL_REGION.clone_into(&mut o.region);
+                    }
                     for (field, value) in
                         [("region", &o.region), ("type", &o.r#type), ("id", &o.id)]
                     {
@@ -396,9 +403,14 @@ impl Adapter for ExternalAdapter {
                             session.line
                         )));
                     }
-                    fetched.scanned.extend(s.scopes);
+                    fetched
+                        .scanned
+                        .extend(s.scopes.iter().map(|s| Scope::new(&s.region, &s.r#type)));
                 }
-                PluginMessage::Failure(f) => {
+                PluginMessage::Failure(mut f) => {
+                    if scope_of(&f.r#type) == TypeScope::Global {
+                        GLOBAL_REGION.clone_into(&mut f.region);
+                    }
                     if !asked(&f.region, &f.r#type) {
                         return Err(session.fail(&format!(
                             "line {}: a failure of {} in {}, which was not asked for",

@@ -35,20 +35,20 @@ pub struct FetchRequest {
 }
 
 impl FetchRequest {
-    /// Every (region, type) pair the request covers.
+    /// Every (region, type) pair the request covers (a global type's once per region, each
+    /// in the `global` region).
     pub fn scopes(&self) -> impl Iterator<Item = Scope> + '_ {
-        self.regions.iter().flat_map(move |region| {
-            self.types.iter().map(move |t| Scope {
-                region: region.clone(),
-                r#type: t.clone(),
-            })
-        })
+        self.regions
+            .iter()
+            .flat_map(move |region| self.types.iter().map(move |t| Scope::new(region, t)))
     }
 }
 
 /// A (region, type) pair that could not be read, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FetchFailure {
+    /// Empty or absent for a global type (read as `global`).
+    #[serde(default)]
     pub region: String,
     pub r#type: String,
     pub error: String,

@@ -7,7 +7,9 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use plumb_model::state::ALWAYS_SENSITIVE_ATTRIBUTES;
-use plumb_model::{AttrPath, Exposed, Observation, Segment, Value};
+use plumb_model::{
+    AttrPath, Exposed, GLOBAL_REGION, Observation, Segment, TypeScope, Value, scope_of,
+};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -120,10 +122,16 @@ fn observation(
             )));
         }
     };
+    let r#type = field(r.r#type, "type")?;
+    // A global type's object needs no region, and any region it names is `global`.
+    let region = match scope_of(&r#type) {
+        TypeScope::Global => GLOBAL_REGION.to_owned(),
+        _ => field(r.region, "region")?,
+    };
     Ok(Observation {
         provider: r.provider.unwrap_or_else(|| AWS_PROVIDER.to_owned()),
-        region: field(r.region, "region")?,
-        r#type: field(r.r#type, "type")?,
+        region,
+        r#type,
         id: field(r.id, "id")?,
         attributes,
         unread: r.unread,
@@ -204,13 +212,8 @@ impl SnapshotAdapter {
             Some(s) => s
                 .regions
                 .iter()
-                .flat_map(|region| {
-                    s.types.iter().map(move |t| Scope {
-                        region: region.clone(),
-                        r#type: t.clone(),
-                    })
-                })
-                .chain(s.pairs.iter().cloned())
+                .flat_map(|region| s.types.iter().map(move |t| Scope::new(region, t)))
+                .chain(s.pairs.iter().map(|p| Scope::new(&p.region, &p.r#type)))
                 .collect(),
             None => BTreeSet::new(),
         };
@@ -218,10 +221,7 @@ impl SnapshotAdapter {
             // Without `scanned`, the pairs that appear count as scanned (the design's contract).
             scanned = observations
                 .iter()
-                .map(|o| Scope {
-                    region: o.region.clone(),
-                    r#type: o.r#type.clone(),
-                })
+                .map(|o| Scope::new(&o.region, &o.r#type))
                 .collect();
         }
         for (i, f) in raw.failed.iter().enumerate() {

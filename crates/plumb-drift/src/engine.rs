@@ -17,7 +17,7 @@ use crate::matching::{base_type, identity_rank, match_key};
 use crate::normalize::{EmptyEqualsNull, Normalizer};
 use crate::pending::pending_changes;
 use crate::policy::Policy;
-use crate::region::resource_region;
+use crate::region::{NO_REGION, Regions};
 use crate::rules::{self, AttributeChange, ResourceEvent, Rule};
 use crate::separate::SeparatelyManaged;
 use crate::{
@@ -661,7 +661,7 @@ pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
     let mut shared = Shared::default();
     for (i, o) in live.observations.iter().enumerate() {
         let key = (
-            o.region.as_str(),
+            plumb_model::scope::matching_region(&o.r#type, &o.region),
             o.r#type.as_str(),
             match_key(&o.r#type, &o.id, &o.attributes),
         );
@@ -710,11 +710,17 @@ pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
         let mut scan = Scan::new(workspace_input, &separately_managed);
         let mut missing = Vec::new();
         for state in workspace_input.states {
+            let regions = Regions::new(
+                &state.resources,
+                workspace_input.config,
+                workspace_input.default_region,
+            );
             for resource in state.resources.iter().filter(|r| r.is_managed()) {
                 scan_resource(
                     &mut scan,
                     state,
                     resource,
+                    &regions,
                     &live_index,
                     &shared,
                     &mut matched,
@@ -804,6 +810,7 @@ fn scan_resource<'a>(
     scan: &mut Scan<'a>,
     state: &'a StateDoc,
     resource: &'a Resource,
+    regions: &Regions<'a>,
     live_index: &HashMap<(&str, &str, String), usize>,
     shared: &Shared<'_>,
     matched: &mut [bool],
@@ -812,7 +819,12 @@ fn scan_resource<'a>(
 ) {
     let input = scan.input;
     let resource_type = resource.address.r#type.as_str();
-    let region = resource_region(resource, input.config, input.default_region);
+    let region = regions.of(resource);
+    let base = base_type(resource_type);
+    // The key it is matched under: an object no region is known for is matched only where
+    // the live side recorded one under no region (see `NO_REGION`).
+    let region_key = region.unwrap_or(NO_REGION);
+    let placed = region.is_some() || input.live.scanned.contains(&Scope::new(NO_REGION, base));
     let subject = Subject {
         workspace: &state.workspace,
         address: Some(&resource.address),
@@ -831,12 +843,11 @@ fn scan_resource<'a>(
     // come back as unmanaged.
     let observations = input.live.observations;
     let claim = |matched: &mut [bool]| {
-        if let Some(region) = region {
-            let base = base_type(resource_type);
+        if placed {
             let key = match_key(base, subject.id.unwrap_or_default(), &resource.attributes);
             if let Some(index) = find_live(
                 resource,
-                &(region, base, key),
+                &(region_key, base, key),
                 live_index,
                 shared,
                 observations,
@@ -878,14 +889,13 @@ fn scan_resource<'a>(
         claim(matched);
         return;
     }
-    let base = base_type(resource_type);
-    let Some(region) = region else {
+    if !placed {
         scan.summary.not_checked += 1;
-        let reason =
-            "its region is unknown: no region attribute, ARN, zone or provider region".to_owned();
+        let reason = "its region is unknown: no region attribute, ARN or zone, and neither its provider block nor its provider's other resources name one (pass --region)".to_owned();
         push(scan, subject.finding(Kind::NotChecked, None, reason));
         return;
-    };
+    }
+    let region = region_key;
     let scope = Scope::new(region, base);
     if !input.live.scanned.contains(&scope) {
         scan.summary.not_checked += 1;
@@ -1028,19 +1038,28 @@ fn shared_ids<'a>(
         return HashSet::new();
     }
     let mut groups: BTreeMap<(&str, &str, &str), Vec<String>> = BTreeMap::new();
-    for (workspace, resource, base, id) in current() {
-        if counts.get(&(base, id)).is_none_or(|&n| n < 2) {
-            continue;
+    for workspace in input.workspaces {
+        for state in workspace.states {
+            let regions = Regions::new(&state.resources, workspace.config, input.default_region);
+            for resource in state
+                .resources
+                .iter()
+                .filter(|r| r.is_managed() && r.deposed.is_none())
+            {
+                let base = base_type(&resource.address.r#type);
+                let Some(id) = resource.id() else { continue };
+                if counts.get(&(base, id)).is_none_or(|&n| n < 2) {
+                    continue;
+                }
+                let region = regions.of(resource).unwrap_or(NO_REGION);
+                let address = if input.workspaces.len() > 1 {
+                    format!("{} ({})", resource.address, workspace.name)
+                } else {
+                    resource.address.to_string()
+                };
+                groups.entry((region, base, id)).or_default().push(address);
+            }
         }
-        let Some(region) = resource_region(resource, workspace.config, input.default_region) else {
-            continue;
-        };
-        let address = if input.workspaces.len() > 1 {
-            format!("{} ({})", resource.address, workspace.name)
-        } else {
-            resource.address.to_string()
-        };
-        groups.entry((region, base, id)).or_default().push(address);
     }
     let mut out = HashSet::new();
     for ((region, base, id), addresses) in groups {

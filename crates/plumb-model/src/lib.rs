@@ -13,6 +13,7 @@ pub mod identity;
 pub mod observation;
 pub mod parity;
 pub mod path;
+pub mod scope;
 pub mod severity;
 pub mod state;
 pub mod value;
@@ -31,6 +32,7 @@ pub use parity::{
     ParityKind, ParitySummary, ResourceChange,
 };
 pub use path::{AttrPath, Segment};
+pub use scope::{GLOBAL_REGION, TypeScope, scope_of};
 pub use severity::{Kind, Severity};
 pub use state::{
     Action, Output, Plan, PlannedChange, ProviderRef, Resource, StateDoc, StateFormat, Status,

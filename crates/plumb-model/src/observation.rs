@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::path::AttrPath;
+use crate::scope::{GLOBAL_REGION, TypeScope};
 use crate::value::Value;
 
 /// One live object, with attributes in Terraform's names and shapes so that they compare with
@@ -13,6 +14,8 @@ use crate::value::Value;
 pub struct Observation {
     /// Provider source address (`registry.terraform.io/hashicorp/aws`).
     pub provider: String,
+    /// [`GLOBAL_REGION`] for a global type's object (readers accept it absent).
+    #[serde(default)]
     pub region: String,
     pub r#type: String,
     pub id: String,
@@ -29,16 +32,22 @@ pub struct Observation {
 /// One (region, type) pair an adapter read completely: within it, absence means absent live.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Scope {
+    /// [`GLOBAL_REGION`] for a global type (readers accept it absent).
+    #[serde(default)]
     pub region: String,
     pub r#type: String,
 }
 
 impl Scope {
+    /// The pair as matching sees it: a global type's region is [`GLOBAL_REGION`], whatever
+    /// region it was read through.
     pub fn new(region: impl Into<String>, r#type: impl Into<String>) -> Self {
-        Scope {
-            region: region.into(),
-            r#type: r#type.into(),
-        }
+        let r#type = r#type.into();
+        let region = match crate::scope::scope_of(&r#type) {
+            TypeScope::Global => GLOBAL_REGION.to_owned(),
+            _ => region.into(),
+        };
+        Scope { region, r#type }
     }
 }
 

@@ -95,8 +95,8 @@ pub fn parse_document(
     Err(not_a_state(bytes, origin))
 }
 
-/// Reads a state in any format. A plan given here yields its prior state, which is an error if
-/// it has none.
+/// Reads a state in any format. A plan given here yields its prior state; a plan without one
+/// (a workspace's first plan: nothing exists yet) yields an empty state.
 pub fn read_state(
     bytes: &[u8],
     origin: &str,
@@ -105,12 +105,17 @@ pub fn read_state(
 ) -> Result<StateDoc, StateError> {
     match parse_document(bytes, origin, workspace, schemas)? {
         Document::State(state) => Ok(state),
-        Document::Plan(plan) => plan.prior_state.ok_or_else(|| {
-            StateError::invalid(
-                origin,
-                "a `terraform show -json` plan without `prior_state`, so it holds no state to read",
-            )
-        }),
+        Document::Plan(plan) => Ok(plan.prior_state.unwrap_or_else(|| StateDoc {
+            origin: origin.to_owned(),
+            workspace: workspace.to_owned(),
+            format: plumb_model::StateFormat::Plan,
+            terraform_version: plan.terraform_version,
+            serial: None,
+            lineage: None,
+            resources: Vec::new(),
+            outputs: Vec::new(),
+            check_results: None,
+        })),
     }
 }
 

@@ -327,6 +327,17 @@ fn show_json_plan() {
     ));
 }
 
+/// A workspace's first plan has no `prior_state`: nothing exists yet, so its state is empty.
+#[test]
+fn plan_without_prior_state_is_an_empty_state() {
+    let plan = br#"{"format_version":"1.0","terraform_version":"1.9.0","resource_changes":[]}"#;
+    let state = read_state(plan, "first.json", "prod", &schemas()).unwrap();
+    assert!(state.resources.is_empty());
+    assert_eq!(state.workspace, "prod");
+    assert_eq!(state.format, StateFormat::Plan);
+    assert_eq!(state.terraform_version.as_deref(), Some("1.9.0"));
+}
+
 #[test]
 fn plans_and_states_are_not_confused() {
     let schemas = schemas();
@@ -339,11 +350,6 @@ fn plans_and_states_are_not_confused() {
     assert_eq!(
         err.to_string(),
         "s.tfstate: a tfstate v4 state, not a plan (make one with `terraform show -json PLANFILE`)"
-    );
-    let plan = r#"{"format_version":"1.0","resource_changes":[]}"#;
-    assert_eq!(
-        error(plan),
-        "states/prod.tfstate: a `terraform show -json` plan without `prior_state`, so it holds no state to read"
     );
     assert_eq!(
         error(r#"{"format_version":"2.0","planned_values":{}}"#),

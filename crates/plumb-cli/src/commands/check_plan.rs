@@ -6,7 +6,7 @@
 use std::io::Read as _;
 
 use anyhow::{Context, Result, bail};
-use plumb_drift::plan::{plan_drift, reverted_drift};
+use plumb_drift::plan::{plan_drift, provider_config_region, reverted_drift};
 use plumb_drift::{LiveView, ScanInput};
 use plumb_report::plan_json::DriftEntry;
 
@@ -39,7 +39,13 @@ pub fn run(args: &CheckPlanArgs) -> Result<u8> {
         .transpose()?;
     let policy = inputs::policy(args.policy.as_deref(), args.inputs.config.as_deref())?;
 
-    let drift = plan_drift(&plan, config.as_ref(), args.region.as_deref());
+    // `--region`, else the plan's own provider configuration: the region of what nothing
+    // else places (the scan's default, so the plan's objects and their state meet).
+    let default_region = args
+        .region
+        .clone()
+        .or_else(|| provider_config_region(&plan));
+    let drift = plan_drift(&plan, config.as_ref(), default_region.as_deref());
     let states = [drift.state];
     let no_failures = Vec::new();
     let none = std::collections::BTreeSet::new();
@@ -57,16 +63,11 @@ pub fn run(args: &CheckPlanArgs) -> Result<u8> {
         },
         schemas: &schemas,
         policy: &policy,
-        default_region: args.region.as_deref(),
+        default_region: default_region.as_deref(),
     });
     result
         .warnings
         .extend(reverted_drift(&plan, &result.findings, &schemas));
-    for address in &drift.regionless {
-        result.warnings.push(format!(
-            "{address}: no region in its attributes, ARN or provider; pass --region to compare it"
-        ));
-    }
     // plan-json: the plan's own drift entries, for the findings above noise.
     let drifted: std::collections::BTreeSet<&plumb_model::Address> = result
         .findings

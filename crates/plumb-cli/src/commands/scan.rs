@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use anyhow::{Result, anyhow, bail};
 use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
-use plumb_drift::{LiveView, matching::base_type, region::resource_region};
-use plumb_model::{Scope, Severity};
+use plumb_drift::{LiveView, matching::base_type, region::Regions};
+use plumb_model::{GLOBAL_REGION, Scope, Severity};
 use plumb_report::markdown::{MarkdownOptions, render_markdown};
 use plumb_report::plan_json::{DriftEntry, render_plan_json};
 use plumb_report::sarif::render_sarif;
@@ -326,6 +326,11 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     };
     // One read serves every workspace: the union of their regions and ids.
     let mut regions: BTreeSet<String> = args.region.iter().cloned().collect();
+    // One `--region` is also the region of what nothing else places.
+    let asked_region = match args.region.as_slice() {
+        [one] => Some(one.as_str()),
+        _ => None,
+    };
     let mut ids: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
     let mut details: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
     for workspace in &workspaces {
@@ -342,27 +347,28 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         // The state's objects by scope: what a managed-only read narrows to, and which
         // objects are worth a per-resource read of the attributes EC2 lists only one at a
         // time.
-        for resource in workspace
-            .states
-            .iter()
-            .flat_map(plumb_model::StateDoc::managed)
-        {
-            let Some(region) = resource_region(resource, config, None) else {
-                continue;
-            };
-            regions.insert(region.to_owned());
-            let Some(id) = resource.id() else {
-                continue;
-            };
-            let resource_type = base_type(&resource.address.r#type);
-            let scope = Scope::new(region, resource_type);
-            if super::aws::wants_per_resource_read(resource_type, &resource.attributes) {
-                details
-                    .entry(scope.clone())
-                    .or_default()
-                    .insert(id.to_owned());
+        for state in &workspace.states {
+            let placed = Regions::new(&state.resources, config, asked_region);
+            for resource in state.managed() {
+                let Some(region) = placed.of(resource) else {
+                    continue;
+                };
+                if region != GLOBAL_REGION {
+                    regions.insert(region.to_owned());
+                }
+                let Some(id) = resource.id() else {
+                    continue;
+                };
+                let resource_type = base_type(&resource.address.r#type);
+                let scope = Scope::new(region, resource_type);
+                if super::aws::wants_per_resource_read(resource_type, &resource.attributes) {
+                    details
+                        .entry(scope.clone())
+                        .or_default()
+                        .insert(id.to_owned());
+                }
+                ids.entry(scope).or_default().insert(id.to_owned());
             }
-            ids.entry(scope).or_default().insert(id.to_owned());
         }
     }
     if let Some(aws) = &aws {
@@ -402,10 +408,10 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         .map(|f| (Scope::new(&f.region, &f.r#type), f.error.clone()))
         .collect();
 
-    let default_region = match request.regions.as_slice() {
+    let default_region = asked_region.or(match request.regions.as_slice() {
         [only] => Some(only.as_str()),
         _ => None,
-    };
+    });
     let live = LiveView {
         observations: &fetched.observations,
         scanned: &fetched.scanned,

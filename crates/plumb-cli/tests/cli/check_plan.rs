@@ -35,8 +35,10 @@ fn a_real_plans_tags_null_to_empty_is_benign() {
     );
     let (code, report) = json(&["check-plan", plan.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, Some(0), "{report}");
-    assert_eq!(report["summary"]["managed"], 1);
-    assert_eq!(report["summary"]["in_sync"], 1);
+    // Both queues of the prior state are managed; the one the refresh saw change is in sync
+    // after normalization, as is the other.
+    assert_eq!(report["summary"]["managed"], 2);
+    assert_eq!(report["summary"]["in_sync"], 2);
     assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{report}");
     let suppressed = report["suppressed"].as_array().unwrap();
     assert!(
@@ -161,4 +163,125 @@ fn bad_input_is_one_line_naming_the_file() {
         ]),
         "--state",
     );
+}
+
+fn finding<'r>(report: &'r serde_json::Value, address: &str) -> &'r serde_json::Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["address"] == address)
+        .unwrap_or_else(|| panic!("no finding for {address}: {report}"))
+}
+
+/// Drift on a global type (IAM has no region, so nothing names one) is classified, not
+/// `not_checked`: a trust policy opened to any AWS principal fails the run.
+#[test]
+fn drift_on_a_resource_with_no_region_is_classified() {
+    let (code, report) = json(&[
+        "check-plan",
+        "testdata/plans/iam-trust-opened.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(2), "{report}");
+    let role = finding(&report, "aws_iam_role.deploy");
+    assert_eq!(role["kind"], "changed");
+    assert!(role["severity"] != "benign" && !role["severity"].is_null());
+    assert_eq!(role["attributes"][0]["path"][0], "assume_role_policy");
+    assert_eq!(report["summary"]["not_checked"], 0);
+    crate::docs::assert_schema(&report, "the report");
+}
+
+/// A provider plumb has no rules for (Terraform's own `tfcoremock`): the generic
+/// classification, a change outside Terraform at the fallback severity, never silence.
+#[test]
+fn drift_of_a_provider_without_rules_gets_the_generic_classification() {
+    let (code, report) = json(&[
+        "check-plan",
+        "testdata/plans/tfcoremock-drift.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(2), "{report}");
+    let mock = finding(&report, "tfcoremock_simple_resource.drift");
+    assert_eq!(mock["kind"], "changed");
+    assert_eq!(mock["severity"], "medium");
+    assert_eq!(mock["rules"], serde_json::json!(["attribute-changed"]));
+    let paths: Vec<&serde_json::Value> = mock["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["path"][0])
+        .collect();
+    assert_eq!(paths, ["integer", "string"]);
+    assert!(mock["region"].is_null(), "{mock}");
+}
+
+/// `managed` counts the plan's prior state, not the drifted entries; the region comes from
+/// the plan's own provider configuration when nothing else names it.
+#[test]
+fn managed_counts_the_plans_prior_state() {
+    let (code, report) = json(&[
+        "check-plan",
+        "testdata/plans/prior-state-six.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(2), "{report}");
+    assert_eq!(report["summary"]["managed"], 6, "{report}");
+    assert_eq!(report["summary"]["in_sync"], 5, "{report}");
+    assert_eq!(report["summary"]["drifted"], 1, "{report}");
+    let eip = finding(&report, "aws_eip.nat");
+    assert_eq!(eip["region"], "eu-central-1");
+    assert_eq!(
+        eip["attributes"][0]["path"],
+        serde_json::json!(["tags", "Owner"])
+    );
+}
+
+/// A workspace's first plan has no `prior_state`: an empty state for check-plan and inspect.
+#[test]
+fn plan_without_prior_state_is_an_empty_state() {
+    let (code, report) = json(&[
+        "check-plan",
+        "testdata/plans/first-plan.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["summary"]["managed"], 0);
+    let inspect = plumb(&[
+        "inspect",
+        "--state",
+        "testdata/plans/first-plan.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(inspect.status.code(), Some(0), "{}", stderr(&inspect));
+}
+
+/// A group whose rules are separate resources: the refresh shows those rules inline on the
+/// group, which is not drift (Terraform plans it as a no-op), as the scan already judges.
+#[test]
+fn group_rules_managed_as_separate_resources_are_not_drift_of_the_group() {
+    let (code, report) = json(&[
+        "check-plan",
+        "testdata/plans/sg-rules-separate.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{report}");
+    assert_eq!(report["summary"]["managed"], 3);
+    let suppressed = report["suppressed"].as_array().unwrap();
+    for attribute in ["ingress", "egress"] {
+        assert!(
+            suppressed
+                .iter()
+                .any(|s| s["path"] == serde_json::json!([attribute])
+                    && s["rule"] == "separately-managed"),
+            "{attribute}: {report}"
+        );
+    }
 }
