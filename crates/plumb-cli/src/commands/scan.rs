@@ -884,13 +884,16 @@ fn drift_objects<'a>(
             };
             Some(observation.attributes.clone())
         };
-        let resource_type = &resource.address.r#type;
         let mut before = resource.attributes.clone();
-        plumb_drift::mark_sensitive_object(policy, schemas, resource_type, &mut before);
-        let after = after.map(|mut after| {
-            plumb_drift::mark_sensitive_object(policy, schemas, resource_type, &mut after);
-            after
-        });
+        let mut after = after;
+        plumb_drift::mark_sensitive_pair(
+            policy,
+            schemas,
+            &resource.address.r#type,
+            &mut before,
+            after.as_mut(),
+            None,
+        );
         objects.push(DriftObject {
             resource,
             before,
