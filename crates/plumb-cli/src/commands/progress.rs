@@ -79,10 +79,13 @@ impl plumb_aws::Progress for Fetch {
                 bar.inc(1);
                 self.redraw();
             }
-            None => match found {
-                Some(n) => eprintln!("read {scope}: {n} resources ({})", self.counts()),
-                None => eprintln!("read {scope}: failed ({})", self.counts()),
-            },
+            None => {
+                let scope = plumb_report::escape::visible(&scope.to_string()).into_owned();
+                match found {
+                    Some(n) => eprintln!("read {scope}: {n} resources ({})", self.counts()),
+                    None => eprintln!("read {scope}: failed ({})", self.counts()),
+                }
+            }
         }
     }
 

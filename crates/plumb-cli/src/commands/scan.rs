@@ -8,6 +8,7 @@ use anyhow::{Result, anyhow, bail};
 use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
 use plumb_drift::{LiveView, matching::base_type, region::resource_region};
 use plumb_model::{Scope, Severity};
+use plumb_report::escape::visible;
 use plumb_report::markdown::{MarkdownOptions, render_markdown};
 use plumb_report::plan_json::{DriftEntry, render_plan_json};
 use plumb_report::sarif::render_sarif;
@@ -981,7 +982,9 @@ pub(super) fn report(
         for error in errors {
             eprintln!(
                 "error: {} in {} could not be read: {}",
-                error.r#type, error.region, error.error
+                visible(&error.r#type),
+                visible(&error.region),
+                visible(&error.error)
             );
         }
         return Ok(exit::ERROR);

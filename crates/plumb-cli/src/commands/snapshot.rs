@@ -59,7 +59,9 @@ pub fn run(args: &SnapshotArgs) -> Result<u8> {
     for failure in &fetched.failures {
         eprintln!(
             "error: {} in {} could not be read: {}",
-            failure.r#type, failure.region, failure.error
+            plumb_report::escape::visible(&failure.r#type),
+            plumb_report::escape::visible(&failure.region),
+            plumb_report::escape::visible(&failure.error)
         );
     }
     Ok(exit::ERROR)

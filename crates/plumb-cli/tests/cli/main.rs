@@ -7,6 +7,7 @@ mod completions;
 mod docs;
 mod formats;
 mod history;
+mod hostile;
 mod inspect;
 mod parity;
 mod plugins;
