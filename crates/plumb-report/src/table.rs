@@ -41,7 +41,7 @@ impl TableOptions {
     }
 
     /// A cell coloured when colour is on, its text made [`visible`].
-    pub(crate) fn colored(self, text: impl ToString, color: Color) -> Cell {
+    pub(crate) fn colored(self, text: impl Into<String>, color: Color) -> Cell {
         let cell = cell(text);
         if self.color { cell.fg(color) } else { cell }
     }
@@ -50,8 +50,8 @@ impl TableOptions {
 /// A cell whose text is made [`visible`]: every cell of a terminal table is made by it or by
 /// [`TableOptions::colored`], so no control character from input reaches the terminal. Line
 /// breaks stay: comfy-table lays them out inside the cell (a set's elements, one per line).
-pub(crate) fn cell(text: impl ToString) -> Cell {
-    let text = text.to_string();
+pub(crate) fn cell(text: impl Into<String>) -> Cell {
+    let text: String = text.into();
     let lines: Vec<_> = text.split('\n').map(visible).collect();
     Cell::new(lines.join("\n"))
 }
@@ -83,7 +83,7 @@ mod tests {
         };
         let mut table = options.table(&["VALUE", "SEVERITY"]);
         for text in crate::escape::tests::HOSTILE {
-            table.add_row(vec![cell(text), options.colored("high", Color::Magenta)]);
+            table.add_row(vec![cell(*text), options.colored("high", Color::Magenta)]);
         }
         let mut out = Vec::new();
         write_table(&mut out, &mut table).unwrap();
@@ -91,12 +91,11 @@ mod tests {
         let mut without_colours = String::new();
         let mut rest = text.as_str();
         while let Some(c) = rest.chars().next() {
-            match crate::escape::sgr_len(rest) {
-                Some(len) => rest = &rest[len..],
-                None => {
-                    without_colours.push(c);
-                    rest = &rest[c.len_utf8()..];
-                }
+            if let Some(len) = crate::escape::sgr_len(rest) {
+                rest = &rest[len..];
+            } else {
+                without_colours.push(c);
+                rest = &rest[c.len_utf8()..];
             }
         }
         assert!(

@@ -40,16 +40,16 @@ fn prose(markdown: &str) -> String {
             let after = &rest[at + run..];
             // A closing run of the same length ends the span; none: the backticks are text.
             let close = (0..after.len()).find(|&i| {
-                after[i..].starts_with(&fence)
+                after.is_char_boundary(i)
+                    && after[i..].starts_with(&fence)
                     && !after[i + run..].starts_with('`')
                     && (i == 0 || !after[..i].ends_with('`'))
             });
-            match close {
-                Some(i) => rest = &after[i + run..],
-                None => {
-                    out.push_str(&fence);
-                    rest = after;
-                }
+            if let Some(i) = close {
+                rest = &after[i + run..];
+            } else {
+                out.push_str(&fence);
+                rest = after;
             }
         }
         out.push_str(rest);
