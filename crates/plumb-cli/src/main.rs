@@ -46,7 +46,8 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("error: {}", one_line(&err));
+            // Errors quote input (names, values, file names): nothing raw reaches the terminal.
+            eprintln!("error: {}", plumb_report::escape::visible(&one_line(&err)));
             ExitCode::from(exit::ERROR)
         }
     }

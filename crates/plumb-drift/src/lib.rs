@@ -127,6 +127,71 @@ pub fn mark_sensitive_object(
     policy.mark_sensitive(resource_type, attributes);
 }
 
+/// Marks both sides of a drifted object for outputs that print whole objects (`plan-json`):
+/// each side by [`mark_sensitive_object`], then each side wherever the other is marked. The
+/// state's own marks (`sensitive_attributes`, `sensitive_values`, a plan's `before_sensitive`)
+/// are known on the recorded side only: a live read or a refresh knows nothing of them, so
+/// without the mirror a value the state hides would show on the live side. `marks` carries
+/// marks from elsewhere too (a plan's prior state).
+pub fn mark_sensitive_pair(
+    policy: &Policy,
+    schemas: &ProviderSchemas,
+    resource_type: &str,
+    before: &mut plumb_model::Value,
+    mut after: Option<&mut plumb_model::Value>,
+    marks: Option<&plumb_model::Value>,
+) {
+    mark_sensitive_object(policy, schemas, resource_type, before);
+    if let Some(after) = after.as_deref_mut() {
+        mark_sensitive_object(policy, schemas, resource_type, after);
+        mirror_marks(after, before);
+        mirror_marks(before, after);
+    }
+    if let Some(marks) = marks {
+        mirror_marks(before, marks);
+        if let Some(after) = after {
+            mirror_marks(after, marks);
+        }
+    }
+}
+
+/// Marks `value` sensitive wherever `marked` is. Map entries follow their keys; a list's
+/// elements are not the same objects on both sides (a set has no order, a list may have grown),
+/// so what any element of `marked` hides is hidden in every element of `value`. Where the shapes
+/// part, the whole place is hidden: more hidden than needed, never less.
+fn mirror_marks(value: &mut plumb_model::Value, marked: &plumb_model::Value) {
+    use plumb_model::Value;
+    if value.is_null() || value.is_sensitive() {
+        return;
+    }
+    match marked {
+        Value::Sensitive(_) => value.mark_sensitive(&[]),
+        Value::Map(marks) if marked.contains_sensitive() => {
+            let Value::Map(entries) = value else {
+                value.mark_sensitive(&[]);
+                return;
+            };
+            for (key, mark) in marks.iter() {
+                if let Some(entry) = entries.get_mut(key) {
+                    mirror_marks(entry, mark);
+                }
+            }
+        }
+        Value::List(marks) if marked.contains_sensitive() => {
+            let Value::List(items) = value else {
+                value.mark_sensitive(&[]);
+                return;
+            };
+            for mark in marks {
+                for item in items.iter_mut() {
+                    mirror_marks(item, mark);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Runs one scan.
 pub fn scan(input: &ScanInput<'_>) -> ScanOutput {
     engine::run(input)
@@ -135,4 +200,84 @@ pub fn scan(input: &ScanInput<'_>) -> ScanOutput {
 /// Runs one scan over many workspaces.
 pub fn scan_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
     engine::run_workspaces(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use plumb_model::{Segment, Value};
+
+    use super::*;
+
+    fn attr(name: &str) -> Segment {
+        Segment::Attr(name.to_owned())
+    }
+
+    fn key(name: &str) -> Segment {
+        Segment::Key(name.to_owned())
+    }
+
+    fn json(text: &str) -> Value {
+        serde_json::from_str(text).unwrap()
+    }
+
+    /// A value the state marks sensitive (its `sensitive_attributes`: a tag, and a tag inside a
+    /// block) is hidden on the live side too, which knows nothing of the state's marks.
+    #[test]
+    fn state_marked_values_are_hidden_on_both_sides() {
+        let mut before = json(
+            r#"{"tags":{"Name":"web","Token":"tok-state"},
+                "root_block_device":[{"tags":{"Secret":"blk-state"}}]}"#,
+        );
+        before.mark_sensitive(&[attr("tags"), key("Token")]);
+        before.mark_sensitive(&[
+            attr("root_block_device"),
+            Segment::Index(0),
+            attr("tags"),
+            key("Secret"),
+        ]);
+        let mut after = json(
+            r#"{"tags":{"Name":"web","Token":"tok-live"},
+                "root_block_device":[{"tags":{"Secret":"blk-live"}},{"tags":{"Secret":"blk-2"}}]}"#,
+        );
+        mark_sensitive_pair(
+            &Policy::default(),
+            &ProviderSchemas::default(),
+            "aws_instance",
+            &mut before,
+            Some(&mut after),
+            None,
+        );
+        let shown = serde_json::to_string(&after).unwrap();
+        for secret in ["tok-live", "blk-live", "blk-2"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("\"Name\":\"web\""), "{shown}");
+    }
+
+    /// Marks known elsewhere (a plan's prior state) hide on both sides; where the shapes part,
+    /// the whole place is hidden.
+    #[test]
+    fn prior_state_marks_hide_where_shapes_part() {
+        let mut marks = json(r#"{"password":"x","block":[{"key":"k"}]}"#);
+        marks.mark_sensitive(&[attr("password")]);
+        marks.mark_sensitive(&[attr("block"), Segment::Index(0), attr("key")]);
+        let mut before = json(r#"{"password":"old","block":"not a list"}"#);
+        let mut after = json(r#"{"password":"new","block":[{"key":"live-key"}]}"#);
+        mark_sensitive_pair(
+            &Policy::default(),
+            &ProviderSchemas::default(),
+            "tfcoremock_thing",
+            &mut before,
+            Some(&mut after),
+            Some(&marks),
+        );
+        let shown = format!(
+            "{} {}",
+            serde_json::to_string(&before).unwrap(),
+            serde_json::to_string(&after).unwrap()
+        );
+        for secret in ["old", "new", "not a list", "live-key"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
 }

@@ -511,7 +511,8 @@ fn time_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// Text escaped for HTML content and quoted attribute values.
+/// Text escaped for HTML content and quoted attribute values: the one way text from input
+/// enters the page. Control and bidi characters are made visible ([`crate::escape`]).
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -521,7 +522,7 @@ fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+            c => crate::escape::push_visible(&mut out, c),
         }
     }
     out
@@ -1246,6 +1247,26 @@ mod tests {
         // In a code span, which GitHub renders as text.
         assert!(md.contains(&format!("`{NASTY}`")), "{md}");
         assert_eq!(esc("&<>\"'"), "&amp;&lt;&gt;&quot;&#39;");
+    }
+
+    /// Every hostile string as HTML text: no tag, no raw control or bidi character.
+    #[test]
+    fn html_from_input_is_text_only() {
+        let escaped: Vec<String> = crate::escape::tests::HOSTILE
+            .iter()
+            .map(|text| esc(text))
+            .collect();
+        for (text, html) in crate::escape::tests::HOSTILE.iter().zip(&escaped) {
+            assert!(
+                !html.contains('<') && !html.contains('>') && !html.contains('"'),
+                "{text:?}: {html:?}"
+            );
+            assert!(
+                !html.chars().any(crate::escape::is_hazard),
+                "{text:?}: {html:?}"
+            );
+        }
+        insta::assert_snapshot!(escaped.join("\n"));
     }
 
     /// Every `src=`/`href=` value of the page, quoted or not.

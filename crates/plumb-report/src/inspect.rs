@@ -8,8 +8,9 @@ use plumb_model::{Configuration, InstanceKey, Resource, StateDoc, Status, Value}
 use serde::Serialize;
 
 use crate::PLUMB_VERSION;
+use crate::escape::visible;
 use crate::markdown::plural;
-use crate::table::{TableOptions, write_table};
+use crate::table::{TableOptions, cell, write_table};
 
 /// Everything `plumb inspect` shows.
 #[derive(Clone, Copy, Debug)]
@@ -241,8 +242,8 @@ fn status_cell(options: TableOptions, resource: &Resource) -> comfy_table::Cell 
     match (&resource.deposed, resource.status) {
         (Some(key), _) => options.colored(format!("deposed {key}"), Color::Yellow),
         (None, Status::Tainted) => options.colored("tainted", Color::Red),
-        (None, Status::Ready) if !resource.is_managed() => comfy_table::Cell::new("data"),
-        (None, Status::Ready) => comfy_table::Cell::new("ready"),
+        (None, Status::Ready) if !resource.is_managed() => cell("data"),
+        (None, Status::Ready) => cell("ready"),
     }
 }
 
@@ -282,19 +283,24 @@ pub fn render_table(
             "INSTANCES",
         ]);
         for s in inspection.states {
-            states.add_row(vec![
-                s.origin.clone(),
-                s.workspace.clone(),
-                serde_json::to_value(s.format)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                s.terraform_version
-                    .clone()
-                    .unwrap_or_else(|| "-".to_owned()),
-                s.serial.map_or_else(|| "-".to_owned(), |n| n.to_string()),
-                s.resources.len().to_string(),
-            ]);
+            states.add_row(
+                vec![
+                    s.origin.clone(),
+                    s.workspace.clone(),
+                    serde_json::to_value(s.format)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    s.terraform_version
+                        .clone()
+                        .unwrap_or_else(|| "-".to_owned()),
+                    s.serial.map_or_else(|| "-".to_owned(), |n| n.to_string()),
+                    s.resources.len().to_string(),
+                ]
+                .into_iter()
+                .map(cell)
+                .collect::<Vec<_>>(),
+            );
         }
         write_table(out, &mut states)?;
         writeln!(out)?;
@@ -307,13 +313,13 @@ pub fn render_table(
         for s in inspection.states {
             for r in &s.resources {
                 let mut row = vec![
-                    comfy_table::Cell::new(r.address.to_string()),
-                    comfy_table::Cell::new(&r.address.r#type),
-                    comfy_table::Cell::new(r.id().unwrap_or("-")),
+                    cell(r.address.to_string()),
+                    cell(&r.address.r#type),
+                    cell(r.id().unwrap_or("-")),
                     status_cell(options, r),
                 ];
                 if many_workspaces {
-                    row.push(comfy_table::Cell::new(&s.workspace));
+                    row.push(cell(&s.workspace));
                 }
                 resources.add_row(row);
             }
@@ -327,19 +333,24 @@ pub fn render_table(
         }
         let mut blocks = options.table(&["CONFIG BLOCK", "LOCATION", "REPEAT", "IGNORE_CHANGES"]);
         for r in blocks_in_reading_order(config) {
-            blocks.add_row(vec![
-                r.address.to_string(),
-                format!("{}:{}", r.location.file, r.location.line),
-                repetition_text(&r.repetition),
-                match &r.lifecycle.ignore_changes {
-                    IgnoreChanges::None => String::new(),
-                    other => other.to_strings().join(", "),
-                },
-            ]);
+            blocks.add_row(
+                vec![
+                    r.address.to_string(),
+                    format!("{}:{}", r.location.file, r.location.line),
+                    repetition_text(&r.repetition),
+                    match &r.lifecycle.ignore_changes {
+                        IgnoreChanges::None => String::new(),
+                        other => other.to_strings().join(", "),
+                    },
+                ]
+                .into_iter()
+                .map(cell)
+                .collect::<Vec<_>>(),
+            );
         }
         write_table(out, &mut blocks)?;
         for warning in &config.warnings {
-            writeln!(out, "warning: {warning}")?;
+            writeln!(out, "warning: {}", visible(warning))?;
         }
     }
 

@@ -5,6 +5,7 @@
 //! `plumb_model::Value`'s redacting `Display`/`Serialize`, so a sensitive value cannot reach any
 //! output by accident.
 
+pub mod escape;
 pub mod history;
 pub mod history_pages;
 pub mod inspect;

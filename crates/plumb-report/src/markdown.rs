@@ -76,7 +76,8 @@ fn head(report: &ScanReport<'_>, marker: &str) -> String {
     let s = report.summary;
     let b = &s.by_severity;
     let mut text = String::new();
-    let marker = marker.replace(['\r', '\n'], " ").replace("-->", "--&gt;");
+    let marker =
+        crate::escape::visible(&marker.replace(['\r', '\n'], " ")).replace("-->", "--&gt;");
     let _ = writeln!(text, "<!-- {marker} -->");
     text.push('\n');
 
@@ -395,12 +396,15 @@ fn finding_block(finding: &Finding, many_workspaces: bool) -> String {
         ];
         for (title, language, body) in ways {
             if let Some(body) = body {
-                let fence = "`".repeat(longest_backtick_run(body).max(2) + 1);
-                let _ = writeln!(
-                    text,
-                    "{title}:\n\n{fence}{language}\n{}\n{fence}\n",
-                    body.trim_end()
-                );
+                // Line breaks are the code's own; any other control is made visible.
+                let body: String = body
+                    .trim_end()
+                    .split('\n')
+                    .map(crate::escape::visible)
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let fence = "`".repeat(longest_backtick_run(&body).max(2) + 1);
+                let _ = writeln!(text, "{title}:\n\n{fence}{language}\n{body}\n{fence}\n");
             }
         }
     }
@@ -446,11 +450,15 @@ pub(crate) fn value_cell(value: &Value) -> String {
     )
 }
 
-/// A code span holding `text` on one line. Backslashes do not escape inside a code span, so the
-/// fence is one backtick longer than the longest run in the text; in a table, `|` is escaped
-/// (GFM removes the backslash before splitting cells, inside code spans too).
+/// A code span holding `text` on one line: the one way a value from input enters Markdown.
+/// GitHub neither links nor mentions inside a code span, and shows HTML there as text.
+/// Backslashes do not escape inside a code span, so the fence is one backtick longer than the
+/// longest run in the text; in a table, `|` is escaped (GFM removes the backslash before
+/// splitting cells, inside code spans too). Control and bidi characters are made visible
+/// ([`crate::escape`]).
 pub(crate) fn code(text: &str, in_table: bool) -> String {
-    let mut text = text.replace("\r\n", " ").replace(['\n', '\r'], " ");
+    let text = text.replace("\r\n", " ").replace(['\n', '\r'], " ");
+    let mut text = crate::escape::visible(&text).into_owned();
     if text.is_empty() {
         return String::new();
     }
@@ -466,19 +474,72 @@ pub(crate) fn code(text: &str, in_table: bool) -> String {
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
+/// Joins what would make GitHub notify or link, and shows nothing different: a word joiner
+/// (U+2060) after the `@` of a mention or an email address, inside `://` and `www.`, after the
+/// `#` or `GH-` of an issue reference. GitHub finds mentions and references in the rendered
+/// text, after Markdown's escapes are gone, so a backslash would not stop them; a character
+/// their patterns do not accept does.
+const JOINER: char = '\u{2060}';
+
 /// Plain text on one line with Markdown and HTML syntax escaped, so that a reason or an error
-/// message cannot open a tag, a link or a code span, or split a table cell.
+/// message cannot open a tag, a link, a heading, a list or a code span, split a table cell,
+/// mention anyone or link anywhere; control and bidi characters are made visible.
 pub(crate) fn text_escape(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
+    let ends_with = |i: usize, word: &str| {
+        let word: Vec<char> = word.chars().collect();
+        i >= word.len()
+            && chars[i - word.len()..i]
+                .iter()
+                .zip(&word)
+                .all(|(c, w)| c.eq_ignore_ascii_case(w))
+    };
     for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
         match c {
             '\r' | '\n' => {
                 if !out.ends_with(' ') {
                     out.push(' ');
                 }
             }
-            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' => {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' => {
+                out.push_str("\\#");
+                if next.is_some_and(|n| n.is_ascii_digit()) {
+                    out.push(JOINER);
+                }
+            }
+            '@' => {
+                out.push('@');
+                out.push(JOINER);
+            }
+            ':' if chars.get(i + 1..i + 3) == Some(&['/', '/'][..]) => {
+                out.push(':');
+                out.push(JOINER);
+            }
+            '.' if ends_with(i, "www") => {
+                out.push(JOINER);
+                out.push('.');
+            }
+            '-' if ends_with(i, "gh") && next.is_some_and(|n| n.is_ascii_digit()) => {
+                out.push('-');
+                out.push(JOINER);
+            }
+            // At the start, these would open a list, a rule or a heading underline.
+            '-' | '+' | '=' if i == 0 && next.is_none_or(|n| n.is_whitespace() || n == c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            // `1.` or `1)` at the start would open an ordered list.
+            '.' | ')'
+                if i > 0
+                    && chars[..i].iter().all(char::is_ascii_digit)
+                    && next.is_none_or(char::is_whitespace) =>
+            {
                 out.push('\\');
                 out.push(c);
             }
@@ -486,13 +547,13 @@ pub(crate) fn text_escape(text: &str) -> String {
             '_' => {
                 let inside = i > 0
                     && chars[i - 1].is_alphanumeric()
-                    && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+                    && next.is_some_and(char::is_alphanumeric);
                 if !inside {
                     out.push('\\');
                 }
                 out.push('_');
             }
-            c => out.push(c),
+            c => crate::escape::push_visible(&mut out, c),
         }
     }
     out
@@ -1166,5 +1227,55 @@ mod tests {
         assert_eq!(code("a|b", true), "`a\\|b`");
         assert_eq!(code("a|b", false), "`a|b`");
         assert_eq!(code("a\nb", false), "`a b`");
+    }
+
+    /// Every hostile string, as prose and as a code span: nothing raw, no mention, no link, no
+    /// tag, no heading, and the cell stays one cell.
+    #[test]
+    fn markdown_from_input_mentions_no_one_and_links_nowhere() {
+        let rows: Vec<String> = crate::escape::tests::HOSTILE
+            .iter()
+            .map(|text| format!("| {} | {} |", text_escape(text), code(text, true)))
+            .collect();
+        for (text, row) in crate::escape::tests::HOSTILE.iter().zip(&rows) {
+            assert!(
+                !row.chars().any(crate::escape::is_hazard),
+                "{text:?}: {row:?}"
+            );
+            let prose = text_escape(text);
+            for live in ["@o", "://", "www.", "#1", "GH-1", "\n"] {
+                assert!(!prose.contains(live), "{text:?} keeps {live:?}: {prose:?}");
+            }
+            // Every character that opens a tag, a link or a code span is escaped.
+            let chars: Vec<char> = prose.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if matches!(c, '<' | '>' | '[' | ']' | '`' | '|') {
+                    assert!(i > 0 && chars[i - 1] == '\\', "{text:?}: {prose:?}");
+                }
+            }
+            assert!(
+                !prose.starts_with('#') && !prose.starts_with('-'),
+                "{prose:?}"
+            );
+            // Unescaped pipes would split the cell.
+            assert_eq!(
+                row.matches('|').count() - row.matches("\\|").count(),
+                3,
+                "{row:?}"
+            );
+        }
+        insta::assert_snapshot!(rows.join("\n"));
+    }
+
+    #[test]
+    fn text_escape_keeps_ordinary_text_legible() {
+        assert_eq!(
+            text_escape("map_public_ip_on_launch"),
+            "map_public_ip_on_launch"
+        );
+        assert_eq!(text_escape("30.5 h"), "30.5 h");
+        assert_eq!(text_escape("- item"), "\\- item");
+        assert_eq!(text_escape("1. item"), "1\\. item");
+        assert_eq!(text_escape("t3.micro"), "t3.micro");
     }
 }

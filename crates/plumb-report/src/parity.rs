@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use comfy_table::Cell;
 use plumb_model::{
     DiffSummary, ExpectedDifference, ParityFinding, ParityKind, ParitySummary, ResourceChange,
     Value,
@@ -13,9 +12,10 @@ use plumb_model::{
 use serde::Serialize;
 
 use crate::PLUMB_VERSION;
+use crate::escape::visible;
 use crate::markdown::{code, optional_value_cell, plural, text_escape};
 use crate::scan::{change_cell, severity_color};
-use crate::table::{TableOptions, write_table};
+use crate::table::{TableOptions, cell, write_table};
 
 /// Bumped as the scan report's is: minor for added fields, major for changed ones.
 pub const PARITY_FORMAT_VERSION: &str = "1.0";
@@ -122,21 +122,21 @@ pub fn render_parity_table(
                     finding.severity.as_str(),
                     severity_color(Some(finding.severity)),
                 ),
-                Cell::new(&finding.address),
-                Cell::new(attribute_cell(finding)),
+                cell(&finding.address),
+                cell(attribute_cell(finding)),
             ];
             row.extend(
                 s.environments
                     .iter()
-                    .map(|env| Cell::new(matrix_value(finding, env))),
+                    .map(|env| cell(matrix_value(finding, env))),
             );
-            row.push(Cell::new(&finding.reason));
+            row.push(cell(&finding.reason));
             table.add_row(row);
         }
         write_table(out, &mut table)?;
     }
     for warning in report.warnings {
-        writeln!(out, "warning: {warning}")?;
+        writeln!(out, "warning: {}", visible(warning))?;
     }
     Ok(())
 }
@@ -300,7 +300,7 @@ pub fn render_diff_table(
     out: &mut dyn Write,
     options: TableOptions,
 ) -> io::Result<()> {
-    writeln!(out, "{} → {}", report.old, report.new)?;
+    writeln!(out, "{} → {}", visible(report.old), visible(report.new))?;
     writeln!(out, "{}", diff_summary_line(report.summary))?;
     if !report.changes.is_empty() {
         writeln!(out)?;
@@ -320,11 +320,11 @@ pub fn render_diff_table(
             if change.attributes.is_empty() {
                 table.add_row(vec![
                     severity,
-                    Cell::new(&change.address),
-                    Cell::new(change.action.as_str()),
-                    Cell::new(""),
-                    Cell::new(""),
-                    Cell::new(&change.reason),
+                    cell(&change.address),
+                    cell(change.action.as_str()),
+                    cell(""),
+                    cell(""),
+                    cell(&change.reason),
                 ]);
                 continue;
             }
@@ -339,23 +339,23 @@ pub fn render_diff_table(
                             severity_color(Some(attribute.severity)),
                         )
                     },
-                    Cell::new(if first { change.address.as_str() } else { "" }),
-                    Cell::new(if first { change.action.as_str() } else { "" }),
-                    Cell::new(attribute.path.to_string()),
-                    Cell::new(change_cell(
+                    cell(if first { change.address.as_str() } else { "" }),
+                    cell(if first { change.action.as_str() } else { "" }),
+                    cell(attribute.path.to_string()),
+                    cell(change_cell(
                         attribute.old.as_ref(),
                         attribute.new.as_ref(),
                         &attribute.added,
                         &attribute.removed,
                     )),
-                    Cell::new(&attribute.reason),
+                    cell(&attribute.reason),
                 ]);
             }
         }
         write_table(out, &mut table)?;
     }
     for warning in report.warnings {
-        writeln!(out, "warning: {warning}")?;
+        writeln!(out, "warning: {}", visible(warning))?;
     }
     Ok(())
 }

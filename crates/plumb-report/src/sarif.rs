@@ -631,7 +631,12 @@ fn message(finding: &Finding) -> String {
             let _ = write!(text, " ({})", diff.reason);
         }
     }
-    text
+    // Code-scanning pages show the text to people: its own line breaks stay, any other
+    // control character from input is made visible.
+    text.split('\n')
+        .map(crate::escape::visible)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn location(finding: &Finding) -> Location {

@@ -3,12 +3,13 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, Color};
+use comfy_table::Color;
 use plumb_model::{AttributeDiff, Finding, Kind, Severity, Summary, Value};
 use serde::Serialize;
 
 use crate::PLUMB_VERSION;
-use crate::table::{TableOptions, write_table};
+use crate::escape::visible;
+use crate::table::{TableOptions, cell, write_table};
 
 /// Bumped in its minor part when fields are added, in its major part when they change.
 pub const REPORT_FORMAT_VERSION: &str = "1.0";
@@ -248,7 +249,7 @@ pub fn render_table(
         writeln!(
             out,
             "workspace {}: {}",
-            workspace.workspace,
+            visible(&workspace.workspace),
             summary_line(&workspace.summary)
         )?;
     }
@@ -297,11 +298,11 @@ pub fn render_table(
             if finding.attributes.is_empty() {
                 table.add_row(vec![
                     sev_cell,
-                    Cell::new(name(finding)),
-                    Cell::new(finding.kind.as_str()),
-                    Cell::new(""),
-                    Cell::new(""),
-                    Cell::new(&finding.reason),
+                    cell(name(finding)),
+                    cell(finding.kind.as_str()),
+                    cell(""),
+                    cell(""),
+                    cell(&finding.reason),
                 ]);
                 continue;
             }
@@ -313,11 +314,11 @@ pub fn render_table(
                     } else {
                         options.colored(diff.severity.as_str(), severity_color(Some(diff.severity)))
                     },
-                    Cell::new(if first { name(finding) } else { String::new() }),
-                    Cell::new(if first { finding.kind.as_str() } else { "" }),
-                    Cell::new(diff.path.to_string()),
-                    Cell::new(attribute_change(diff)),
-                    Cell::new(&diff.reason),
+                    cell(if first { name(finding) } else { String::new() }),
+                    cell(if first { finding.kind.as_str() } else { "" }),
+                    cell(diff.path.to_string()),
+                    cell(attribute_change(diff)),
+                    cell(&diff.reason),
                 ]);
             }
         }
@@ -332,7 +333,7 @@ pub fn render_table(
         writeln!(out)?;
         writeln!(out, "not checked ({}):", not_checked.len())?;
         for f in not_checked.iter().take(20) {
-            writeln!(out, "  {}: {}", subject(f), f.reason)?;
+            writeln!(out, "  {}: {}", visible(&subject(f)), visible(&f.reason))?;
         }
         if not_checked.len() > 20 {
             writeln!(
@@ -346,7 +347,9 @@ pub fn render_table(
         writeln!(
             out,
             "error: {} in {} could not be read: {}",
-            error.r#type, error.region, error.error
+            visible(&error.r#type),
+            visible(&error.region),
+            visible(&error.error)
         )?;
     }
     if !report.pending.is_empty() {
@@ -358,15 +361,20 @@ pub fn render_table(
         for p in report.pending {
             let paths: Vec<String> = p.attributes.iter().map(|a| a.path.to_string()).collect();
             let action = p.action.as_str();
+            let address = visible(&p.address);
             if paths.is_empty() {
-                writeln!(out, "  {} ({action})", p.address)?;
+                writeln!(out, "  {address} ({action})")?;
             } else {
-                writeln!(out, "  {} ({action}: {})", p.address, paths.join(", "))?;
+                writeln!(
+                    out,
+                    "  {address} ({action}: {})",
+                    visible(&paths.join(", "))
+                )?;
             }
         }
     }
     for warning in report.warnings {
-        writeln!(out, "warning: {warning}")?;
+        writeln!(out, "warning: {}", visible(warning))?;
     }
     Ok(())
 }

@@ -78,6 +78,16 @@ pub fn run(args: &CheckPlanArgs) -> Result<u8> {
         })
         .filter_map(|f| f.address.as_ref())
         .collect();
+    // The prior state's own marks (`sensitive_values`) hide on both sides too.
+    let prior: std::collections::HashMap<
+        (&plumb_model::Address, Option<&str>),
+        &plumb_model::Value,
+    > = plan
+        .prior_state
+        .iter()
+        .flat_map(|s| &s.resources)
+        .map(|r| ((&r.address, r.deposed.as_deref()), &r.attributes))
+        .collect();
     let marked: Vec<(
         &plumb_model::PlannedChange,
         plumb_model::Value,
@@ -87,21 +97,18 @@ pub fn run(args: &CheckPlanArgs) -> Result<u8> {
         .iter()
         .filter(|c| drifted.contains(&c.address) && !c.before.is_null())
         .map(|c| {
-            let mark = |value: &plumb_model::Value| {
-                let mut value = value.clone();
-                plumb_drift::mark_sensitive_object(
-                    &policy,
-                    &schemas,
-                    &c.address.r#type,
-                    &mut value,
-                );
-                value
-            };
-            (
-                c,
-                mark(&c.before),
-                (!c.after.is_null()).then(|| mark(&c.after)),
-            )
+            let prior = prior.get(&(&c.address, c.deposed.as_deref())).copied();
+            let mut before = c.before.clone();
+            let mut after = (!c.after.is_null()).then(|| c.after.clone());
+            plumb_drift::mark_sensitive_pair(
+                &policy,
+                &schemas,
+                &c.address.r#type,
+                &mut before,
+                after.as_mut(),
+                prior,
+            );
+            (c, before, after)
         })
         .collect();
     let drift = marked

@@ -80,8 +80,8 @@ impl plumb_aws::Progress for Fetch {
                 self.redraw();
             }
             None => match found {
-                Some(n) => eprintln!("read {scope}: {n} resources ({})", self.counts()),
-                None => eprintln!("read {scope}: failed ({})", self.counts()),
+                Some(n) => eprintln!("read {}: {n} resources ({})", shown(scope), self.counts()),
+                None => eprintln!("read {}: failed ({})", shown(scope), self.counts()),
             },
         }
     }
@@ -101,4 +101,9 @@ impl plumb_aws::Progress for Fetch {
             bar.finish_and_clear();
         }
     }
+}
+
+/// A scope as a progress line shows it: its region comes from input (a state's attributes).
+fn shown(scope: &Scope) -> String {
+    plumb_report::escape::visible(&scope.to_string()).into_owned()
 }

@@ -8,6 +8,7 @@ use anyhow::{Result, anyhow, bail};
 use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
 use plumb_drift::{LiveView, matching::base_type, region::Regions};
 use plumb_model::{GLOBAL_REGION, Scope, Severity};
+use plumb_report::escape::visible;
 use plumb_report::markdown::{MarkdownOptions, render_markdown};
 use plumb_report::plan_json::{DriftEntry, render_plan_json};
 use plumb_report::sarif::render_sarif;
@@ -890,13 +891,16 @@ fn drift_objects<'a>(
             };
             Some(observation.attributes.clone())
         };
-        let resource_type = &resource.address.r#type;
         let mut before = resource.attributes.clone();
-        plumb_drift::mark_sensitive_object(policy, schemas, resource_type, &mut before);
-        let after = after.map(|mut after| {
-            plumb_drift::mark_sensitive_object(policy, schemas, resource_type, &mut after);
-            after
-        });
+        let mut after = after;
+        plumb_drift::mark_sensitive_pair(
+            policy,
+            schemas,
+            &resource.address.r#type,
+            &mut before,
+            after.as_mut(),
+            None,
+        );
         objects.push(DriftObject {
             resource,
             before,
@@ -984,7 +988,9 @@ pub(super) fn report(
         for error in errors {
             eprintln!(
                 "error: {} in {} could not be read: {}",
-                error.r#type, error.region, error.error
+                visible(&error.r#type),
+                visible(&error.region),
+                visible(&error.error)
             );
         }
         return Ok(exit::ERROR);

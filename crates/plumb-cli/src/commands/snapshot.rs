@@ -3,6 +3,7 @@
 
 use anyhow::{Result, bail};
 use plumb_adapter::{Adapter, FetchRequest, write_snapshot};
+use plumb_report::escape::visible;
 
 use crate::cli::SnapshotArgs;
 use crate::{exit, inputs, output};
@@ -45,7 +46,9 @@ pub fn run(args: &SnapshotArgs) -> Result<u8> {
     for failure in &fetched.failures {
         eprintln!(
             "{severity}: {} in {} could not be read: {}",
-            failure.r#type, failure.region, failure.error
+            visible(&failure.r#type),
+            visible(&failure.region),
+            visible(&failure.error)
         );
     }
     if !fetched.failures.is_empty() && !args.allow_partial {

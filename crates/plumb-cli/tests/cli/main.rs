@@ -9,6 +9,7 @@ mod docs;
 mod formats;
 mod history;
 mod hostile;
+mod hostile_names;
 mod inspect;
 mod parity;
 mod plugins;
