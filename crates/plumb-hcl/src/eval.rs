@@ -895,6 +895,25 @@ mod tests {
     }
 
     #[test]
+    fn big_numbers_stay_exact() {
+        assert_ne!(ev("18446744073709551616"), ev("18446744073709551617"));
+        assert_eq!(ev("18446744073709551617"), json("18446744073709551617"));
+        assert_eq!(ev("-18446744073709551617"), json("-18446744073709551617"));
+        assert_eq!(ev("- 18446744073709551617"), json("-18446744073709551617"));
+        assert_eq!(ev("-(18446744073709551617)"), json("-18446744073709551617"));
+        assert_eq!(ev("60.0"), Value::int(60));
+        assert_eq!(
+            ev("tonumber(\"18446744073709551617\")"),
+            json("18446744073709551617")
+        );
+        assert_eq!(
+            crate::json::expression(&serde_json::from_str("18446744073709551617").unwrap())
+                .to_string(),
+            "18446744073709551617"
+        );
+    }
+
+    #[test]
     fn literals_and_operators() {
         assert_eq!(ev("1 + 2 * 3"), Value::int(7));
         assert_eq!(ev("10 / 4"), json("2.5"));
