@@ -3,22 +3,29 @@
 # the same bytes. Targets (issue 2): within 5x the validation time, peak memory under 4x the
 # file size. Prints the figures; not part of the test command.
 #
-#   scripts/bench-parse.sh [INSTANCES]     (default 60000, about 120 MB)
+#   scripts/bench-parse.sh [INSTANCES]           (default 60000, about 120 MB)
+#   scripts/bench-parse.sh --small [INSTANCES]   (default 65000 small resources, one instance
+#                                                 each: where per-resource overhead shows)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-instances="${1:-60000}"
+shape=() suffix=""
+if [[ ${1:-} == --small ]]; then
+  shape=(--small) suffix="-small"
+  shift
+fi
+instances="${1:-$([[ -n $suffix ]] && echo 65000 || echo 60000)}"
 target_dir="${CARGO_TARGET_DIR:-target}"
 work="$target_dir/bench-parse"
 mkdir -p "$work"
-state="$work/state-$instances.tfstate"
+state="$work/state-$instances$suffix.tfstate"
 
 echo "==> building release binaries"
 cargo build --release --locked --no-default-features -p plumb-cli -p plumb-state --examples --bins 2>&1 | tail -1
 
 if [[ ! -s $state ]]; then
   echo "==> generating a state of $instances resource instances"
-  "$target_dir/release/examples/gen_state" --instances "$instances" "$state"
+  "$target_dir/release/examples/gen_state" "${shape[@]}" --instances "$instances" "$state"
 fi
 bytes=$(stat -c %s "$state")
 mb=$(python3 -c "print(f'{$bytes/1e6:.1f}')")

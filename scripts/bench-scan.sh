@@ -6,23 +6,30 @@
 # adapter (`--no-default-features`): the offline scan does not need the AWS SDK, and its release
 # build would take a quarter of an hour.
 #
-#   scripts/bench-scan.sh [INSTANCES]     (default 50000: a 157 MB state, a 129 MB snapshot)
+#   scripts/bench-scan.sh [INSTANCES]           (default 50000: a 157 MB state, a 129 MB snapshot)
+#   scripts/bench-scan.sh --small [INSTANCES]   (default 65000 small resources, one instance
+#                                                each: where per-resource overhead shows)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-instances="${1:-50000}"
+shape=() suffix=""
+if [[ ${1:-} == --small ]]; then
+  shape=(--small) suffix="-small"
+  shift
+fi
+instances="${1:-$([[ -n $suffix ]] && echo 65000 || echo 50000)}"
 target_dir="${CARGO_TARGET_DIR:-target}"
 work="$target_dir/bench-scan"
 mkdir -p "$work"
-state="$work/state-$instances.tfstate"
-live="$work/live-$instances.json"
+state="$work/state-$instances$suffix.tfstate"
+live="$work/live-$instances$suffix.json"
 
 echo "==> building release binaries"
 cargo build --release --locked --no-default-features -p plumb-cli -p plumb-state -p plumb-drift --examples --bins 2>&1 | tail -1
 
 if [[ ! -s $state ]]; then
   echo "==> generating a state of $instances resource instances"
-  "$target_dir/release/examples/gen_state" --instances "$instances" "$state"
+  "$target_dir/release/examples/gen_state" "${shape[@]}" --instances "$instances" "$state"
 fi
 # The snapshot is derived from the state, so it is regenerated whenever the state is newer.
 if [[ ! -s $live || $state -nt $live ]]; then

@@ -16,7 +16,7 @@
 //! - 0.2% gain an unmanaged twin (a copy under a new id and Name);
 //! - 25% carry noise only: set order reversed, `""`/`[]` written as null, null as `{}`.
 //!
-//! Tainted objects are left out: the next apply replaces them, and the engine reports them as
+//! The snapshot says it scanned every type the state holds. Tainted objects are left out: the next apply replaces them, and the engine reports them as
 //! tainted without claiming a live object.
 
 use std::fmt::Write as _;
@@ -26,12 +26,6 @@ use serde_json::{Map, Value as Json, json};
 
 const AWS_PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
 const REGION: &str = "us-east-1";
-const TYPES: &[&str] = &[
-    "aws_ebs_volume",
-    "aws_instance",
-    "aws_security_group",
-    "aws_subnet",
-];
 
 /// xorshift64*, as in `gen_state`: deterministic across runs and platforms.
 struct Rng(u64);
@@ -95,6 +89,16 @@ fn add_noise(r#type: &str, attrs: &mut Map<String, Json>) {
             to_null(attrs, "snapshot_id");
             to_null(attrs, "outpost_arn");
         }
+        "aws_security_group_rule" => {
+            to_null(attrs, "ipv6_cidr_blocks");
+            to_null(attrs, "prefix_list_ids");
+        }
+        "aws_route" => {
+            to_null(attrs, "gateway_id");
+            to_null(attrs, "carrier_gateway_id");
+        }
+        "aws_route_table_association" => to_null(attrs, "gateway_id"),
+        "aws_eip" => to_null(attrs, "customer_owned_ipv4_pool"),
         _ => {
             to_null(attrs, "ipv6_cidr_block");
             to_null(attrs, "customer_owned_ipv4_pool");
@@ -143,6 +147,21 @@ fn add_drift(r#type: &str, attrs: &mut Map<String, Json>, pick: u64, rng: &mut R
         ("aws_ebs_volume", 0) => set(attrs, "encrypted", json!(false)),
         ("aws_ebs_volume", _) => set(attrs, "size", json!(500)),
         ("aws_subnet", 0) => set(attrs, "map_public_ip_on_launch", json!(true)),
+        ("aws_security_group_rule" | "aws_vpc_security_group_ingress_rule", _) => {
+            set(attrs, "description", json!("changed by hand"));
+        }
+        ("aws_route", _) => set(
+            attrs,
+            "nat_gateway_id",
+            json!(format!("nat-0{}", rng.hex(16))),
+        ),
+        ("aws_route_table_association", _) => {
+            set(
+                attrs,
+                "route_table_id",
+                json!(format!("rtb-0{}", rng.hex(16))),
+            );
+        }
         _ => {
             for key in ["tags", "tags_all"] {
                 if let Some(tags) = attrs.get_mut(key).and_then(Json::as_object_mut) {
@@ -153,17 +172,33 @@ fn add_drift(r#type: &str, attrs: &mut Map<String, Json>, pick: u64, rng: &mut R
     }
 }
 
-/// An unmanaged twin of `attrs`: the same settings under a new id and Name.
+/// An unmanaged twin of `attrs`: the same settings under a new id and Name (and, for the types
+/// matched on their settings rather than their id, a new CIDR).
 fn twin(r#type: &str, attrs: &Map<String, Json>, rng: &mut Rng) -> (String, Map<String, Json>) {
     let prefix = match r#type {
         "aws_instance" => "i",
         "aws_security_group" => "sg",
         "aws_ebs_volume" => "vol",
+        "aws_security_group_rule" => "sgrule",
+        "aws_route" => "r-rtb",
+        "aws_route_table_association" => "rtbassoc",
+        "aws_eip" => "eipalloc",
+        "aws_vpc_security_group_ingress_rule" => "sgr",
         _ => "subnet",
     };
     let id = format!("{prefix}-0{}", rng.hex(16));
     let mut attrs = attrs.clone();
     attrs.insert("id".to_owned(), json!(id));
+    let cidr = format!("172.16.{}.0/24", rng.below(256));
+    match r#type {
+        "aws_security_group_rule" => {
+            attrs.insert("cidr_blocks".to_owned(), json!([cidr]));
+        }
+        "aws_route" => {
+            attrs.insert("destination_cidr_block".to_owned(), json!(cidr));
+        }
+        _ => {}
+    }
     for key in ["tags", "tags_all"] {
         if let Some(tags) = attrs.get_mut(key).and_then(Json::as_object_mut) {
             tags.insert("Name".to_owned(), json!(format!("hand-made-{id}")));
@@ -195,6 +230,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Rng(0x5EED_0F5C_A4D2_1F00);
     let mut counts = Counts::default();
     let mut live = Vec::new();
+    let mut types = std::collections::BTreeSet::new();
     for resource in resources {
         if resource.get("mode").and_then(Json::as_str) != Some("managed") {
             continue;
@@ -202,6 +238,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let Some(r#type) = resource.get("type").and_then(Json::as_str) else {
             continue;
         };
+        types.insert(r#type);
         let objects = resource.get("instances").and_then(Json::as_array);
         for object in objects.into_iter().flatten() {
             counts.objects += 1;
@@ -239,7 +276,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let snapshot = json!({
         "format_version": "1",
-        "scanned": {"regions": [REGION], "types": TYPES},
+        "scanned": {"regions": [REGION], "types": types},
         "resources": live,
     });
     let mut writer = std::io::BufWriter::new(std::fs::File::create(out)?);

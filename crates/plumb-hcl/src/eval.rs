@@ -167,7 +167,7 @@ pub(crate) fn number(f: f64) -> Value {
 /// Terraform's automatic conversion to number (strings holding numbers convert).
 pub(crate) fn to_number(v: &Value) -> Result<Number, Fail> {
     match v.unmarked() {
-        Value::Number(n) => Ok(*n),
+        Value::Number(n) => Ok(n.clone()),
         Value::String(s) => parse_number(s).ok_or_else(|| Fail(format!("{s:?} is not a number"))),
         other => Err(Fail(format!(
             "a number is required, not {}",
@@ -181,20 +181,37 @@ pub(crate) fn parse_number(s: &str) -> Option<Number> {
     if t != s || t.is_empty() {
         return None;
     }
-    if let Ok(i) = t.parse::<i64>() {
-        return Some(Number::Int(i));
+    match Number::parse(t) {
+        Some(Number::Float(f)) => return float_number(f),
+        Some(n) => return Some(n),
+        None => {}
     }
+    // What JSON's syntax lacks but Terraform's conversion takes (`+5`, `.5`).
     match t.parse::<f64>() {
         Ok(f)
             if f.is_finite()
                 && !t.contains(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E') =>
         {
-            match number(f) {
-                Value::Number(n) => Some(n),
-                _ => None,
-            }
+            float_number(f)
         }
         _ => None,
+    }
+}
+
+/// A float as [`number`] makes it: an integer where it is one.
+fn float_number(f: f64) -> Option<Number> {
+    match number(f) {
+        Value::Number(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// A number in its exact form, from JSON's or HCL's syntax (unknown where it is not a number).
+pub(crate) fn exact(text: &str) -> Value {
+    match Number::parse(text) {
+        Some(Number::Float(f)) => number(f),
+        Some(n) => Value::Number(n),
+        None => Value::Unknown,
     }
 }
 
@@ -240,6 +257,15 @@ impl Scope<'_> {
             Expression::Null(_) => Ok(Value::Null),
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
             Expression::Number(n) => {
+                // The source text, where there is one, holds what a float would round away.
+                // (`- 5` is one literal: the spaces go.)
+                if let Some(repr) = n.as_repr() {
+                    let text: String = repr.chars().filter(|c| !c.is_whitespace()).collect();
+                    let value = exact(&text);
+                    if !value.is_unknown() {
+                        return Ok(value);
+                    }
+                }
                 let n = n.value();
                 Ok(match n.as_i64() {
                     Some(i) => Value::int(i),
@@ -306,6 +332,10 @@ impl Scope<'_> {
                             .checked_neg()
                             .map_or_else(|| number(-Number::Int(i).as_f64()), Value::int),
                         Number::Float(f) => number(-f),
+                        Number::Big(big) => match big.as_str().strip_prefix('-') {
+                            Some(positive) => exact(positive),
+                            None => exact(&format!("-{}", big.as_str())),
+                        },
                     },
                     UnaryOperator::Not => Value::Bool(!to_bool(&v)?),
                 };
@@ -792,11 +822,11 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> EvalResult {
         BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Mul => {
             let a = to_number(&lhs)?;
             let b = to_number(&rhs)?;
-            let int = match (a, b) {
+            let int = match (&a, &b) {
                 (Number::Int(x), Number::Int(y)) => match op {
-                    BinaryOperator::Plus => x.checked_add(y),
-                    BinaryOperator::Minus => x.checked_sub(y),
-                    _ => x.checked_mul(y),
+                    BinaryOperator::Plus => x.checked_add(*y),
+                    BinaryOperator::Minus => x.checked_sub(*y),
+                    _ => x.checked_mul(*y),
                 },
                 _ => None,
             };
@@ -862,6 +892,25 @@ mod tests {
 
     fn json(src: &str) -> Value {
         serde_json::from_str(src).unwrap()
+    }
+
+    #[test]
+    fn big_numbers_stay_exact() {
+        assert_ne!(ev("18446744073709551616"), ev("18446744073709551617"));
+        assert_eq!(ev("18446744073709551617"), json("18446744073709551617"));
+        assert_eq!(ev("-18446744073709551617"), json("-18446744073709551617"));
+        assert_eq!(ev("- 18446744073709551617"), json("-18446744073709551617"));
+        assert_eq!(ev("-(18446744073709551617)"), json("-18446744073709551617"));
+        assert_eq!(ev("60.0"), Value::int(60));
+        assert_eq!(
+            ev("tonumber(\"18446744073709551617\")"),
+            json("18446744073709551617")
+        );
+        assert_eq!(
+            crate::json::expression(&serde_json::from_str("18446744073709551617").unwrap())
+                .to_string(),
+            "18446744073709551617"
+        );
     }
 
     #[test]

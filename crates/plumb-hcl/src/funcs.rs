@@ -8,7 +8,9 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use plumb_model::{Map, Number, Value};
 
-use crate::eval::{EvalResult, Fail, mark, number, parse_number, to_bool, to_number, unmark_deep};
+use crate::eval::{
+    EvalResult, Fail, exact, mark, number, parse_number, to_bool, to_number, unmark_deep,
+};
 
 /// Why a function gives no value: the answer is not known yet, or Terraform would fail.
 enum Stop {
@@ -184,6 +186,7 @@ fn dispatch(name: &str, args: &[Value]) -> FnResult {
                     .checked_abs()
                     .map_or_else(|| number(Number::Int(i).as_f64().abs()), Value::int),
                 Number::Float(f) => number(f.abs()),
+                Number::Big(big) => exact(big.as_str().trim_start_matches('-')),
             })
         }
         "ceil" => {
@@ -232,7 +235,7 @@ fn dispatch(name: &str, args: &[Value]) -> FnResult {
             match a(0) {
                 Value::Null => Ok(Value::Null),
                 Value::Unknown => Err(Stop::Unknown),
-                Value::Number(n) => Ok(Value::Number(*n)),
+                Value::Number(n) => Ok(Value::Number(n.clone())),
                 Value::String(s) => parse_number(s)
                     .map(Value::Number)
                     .ok_or_else(|| Stop::Fail(format!("{s:?} is not a number"))),
@@ -426,7 +429,7 @@ fn dispatch(name: &str, args: &[Value]) -> FnResult {
             arity(args, 1, 3)?;
             let nums: Vec<f64> = args
                 .iter()
-                .map(|v| num(v).map(Number::as_f64))
+                .map(|v| num(v).map(|n| n.as_f64()))
                 .collect::<Result<_, _>>()?;
             let (start, end, step) = match nums.as_slice() {
                 [end] => (0.0, *end, 1.0),
@@ -762,6 +765,7 @@ pub(crate) fn json_encode(v: &Value, out: &mut String) {
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(Number::Int(i)) => out.push_str(&i.to_string()),
         Value::Number(Number::Float(f)) if f.is_finite() => out.push_str(&f.to_string()),
+        Value::Number(Number::Big(big)) => out.push_str(big.as_str()),
         // Callers check for unknowns; JSON has no NaN or infinity.
         Value::Null | Value::Unknown | Value::Number(_) => out.push_str("null"),
         Value::String(s) => json_string(s, out),

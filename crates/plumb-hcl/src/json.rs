@@ -202,6 +202,11 @@ pub(crate) fn expression(value: &Json) -> Expression {
         Json::Null => Expression::null(),
         Json::Bool(b) => Expression::from(*b),
         Json::Number(n) => {
+            // Parsed from its own text, the literal keeps that text, and with it a number no
+            // i64 or f64 holds.
+            if let Ok(literal @ Expression::Number(_)) = hcl_edit::parser::parse_expr(n.as_str()) {
+                return literal;
+            }
             let number = n
                 .as_i64()
                 .map(Number::from)

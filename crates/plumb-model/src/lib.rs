@@ -37,4 +37,4 @@ pub use severity::{Kind, Severity};
 pub use state::{
     Action, Output, Plan, PlannedChange, ProviderRef, Resource, StateDoc, StateFormat, Status,
 };
-pub use value::{Exposed, Map, Number, Value};
+pub use value::{BigNumber, Exposed, Map, Number, Value};

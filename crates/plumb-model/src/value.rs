@@ -11,7 +11,7 @@
 use std::fmt::{self, Write as _};
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde::ser::{SerializeMap, SerializeSeq};
+use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::path::{AttrPath, Segment, write_quoted};
@@ -21,38 +21,178 @@ pub const SENSITIVE_PLACEHOLDER: &str = "(sensitive)";
 /// What every output shows in place of a value that is not known until apply.
 pub const UNKNOWN_PLACEHOLDER: &str = "(known after apply)";
 
-/// A number as Terraform writes it: an integer where it is one, else a float.
-#[derive(Clone, Copy, Debug)]
+/// A number as Terraform writes it: an integer where it is one, else a float, and the exact
+/// decimal where neither holds it.
+///
+/// Terraform's numbers are arbitrary-precision decimals; nearly all fit an `i64` or an `f64`,
+/// which stay inline and cheap. The rest (`18446744073709551617`, `0.1000000000000000000001`)
+/// keep their exact text behind a box, so that 2^64 and 2^64+1 stay two numbers and are written
+/// back as they were read.
+#[derive(Clone, Debug)]
 pub enum Number {
     Int(i64),
+    /// A float stands for the shortest decimal that reads back as it (`0.1`, not the binary
+    /// fraction nearest to it), which is how a reader that built it from text saw it.
     Float(f64),
+    /// A number neither an `i64` nor an `f64` holds exactly; made only by [`Number::parse`].
+    Big(Box<BigNumber>),
 }
 
+/// The exact decimal of a [`Number::Big`], in one canonical spelling so that equal numbers have
+/// equal text: `-` when negative, no leading or trailing zeros, plain digits while they are
+/// short and `1.5e400` beyond.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BigNumber(Box<str>);
+
+impl BigNumber {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A decimal taken apart: sign, significant digits (no leading or trailing zeros; empty for
+/// zero) and the power of ten that scales them into the value.
+#[derive(PartialEq, Eq)]
+struct Decimal {
+    negative: bool,
+    digits: String,
+    exponent: i64,
+}
+
+impl Decimal {
+    /// Reads JSON's (and HCL's) number syntax; `None` for anything else.
+    fn parse(text: &str) -> Option<Decimal> {
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = match rest.find(['e', 'E']) {
+            Some(at) => {
+                let exponent = &rest[at + 1..];
+                let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+                (&rest[..at], exponent.parse::<i64>().ok()?)
+            }
+            None => (rest, 0),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let valid = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !valid(whole) || !valid(fraction) || mantissa.ends_with('.') {
+            return None;
+        }
+        let all: String = whole.chars().chain(fraction.chars()).collect();
+        let significant = all.trim_start_matches('0');
+        let trimmed = significant.trim_end_matches('0');
+        let zeros = i64::try_from(significant.len() - trimmed.len()).ok()?;
+        let scale = i64::try_from(fraction.len()).ok()?;
+        let exponent = exponent.checked_sub(scale)?.checked_add(zeros)?;
+        Some(Decimal {
+            negative: negative && !trimmed.is_empty(),
+            digits: trimmed.to_owned(),
+            exponent: if trimmed.is_empty() { 0 } else { exponent },
+        })
+    }
+
+    /// The canonical spelling: plain digits up to this many places, scientific beyond.
+    fn text(&self) -> String {
+        const PLAIN: i64 = 64;
+        let mut out = String::with_capacity(self.digits.len() + 8);
+        if self.negative {
+            out.push('-');
+        }
+        let len = i64::try_from(self.digits.len()).unwrap_or(i64::MAX);
+        if self.digits.is_empty() {
+            out.push('0');
+        } else if (0..=PLAIN).contains(&self.exponent) {
+            out.push_str(&self.digits);
+            out.extend(std::iter::repeat_n(
+                '0',
+                usize::try_from(self.exponent).unwrap_or(0),
+            ));
+        } else if self.exponent < 0 && -self.exponent <= PLAIN {
+            let point = len + self.exponent;
+            if point > 0 {
+                let point = usize::try_from(point).unwrap_or(0);
+                out.push_str(&self.digits[..point]);
+                out.push('.');
+                out.push_str(&self.digits[point..]);
+            } else {
+                out.push_str("0.");
+                out.extend(std::iter::repeat_n(
+                    '0',
+                    usize::try_from(-point).unwrap_or(0),
+                ));
+                out.push_str(&self.digits);
+            }
+        } else {
+            out.push_str(&self.digits[..1]);
+            if self.digits.len() > 1 {
+                out.push('.');
+                out.push_str(&self.digits[1..]);
+            }
+            let _ = write!(out, "e{}", self.exponent.saturating_add(len - 1));
+        }
+        out
+    }
+}
+
+/// The private name under which `serde_json` (with its `arbitrary_precision` feature, which the
+/// workspace turns on) hands a number's text to a visitor and takes it back from a serializer.
+/// The readers need it: without it a number beyond `u64` reaches a visitor already rounded.
+const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
 impl Number {
-    pub fn as_f64(self) -> f64 {
+    /// The cheapest exact form of a number written in JSON's (or HCL's) syntax: an `i64`, else
+    /// an `f64` when the float's shortest spelling is the same decimal, else the decimal
+    /// itself. `None` for text that is not a number.
+    pub fn parse(text: &str) -> Option<Number> {
+        if let Ok(i) = text.parse::<i64>() {
+            return Some(Number::Int(i));
+        }
+        let decimal = Decimal::parse(text)?;
+        if let Ok(f) = text.parse::<f64>()
+            && f.is_finite()
+            && Decimal::parse(&format!("{f:e}")).as_ref() == Some(&decimal)
+        {
+            return Some(Number::Float(f));
+        }
+        Some(Number::Big(Box::new(BigNumber(decimal.text().into()))))
+    }
+
+    /// The nearest `f64` (infinite for a decimal beyond its range).
+    pub fn as_f64(&self) -> f64 {
         match self {
             #[allow(clippy::cast_precision_loss)]
-            Number::Int(i) => i as f64,
-            Number::Float(f) => f,
+            Number::Int(i) => *i as f64,
+            Number::Float(f) => *f,
+            Number::Big(big) => big.0.parse().unwrap_or(f64::NAN),
         }
     }
 
-    pub fn as_i64(self) -> Option<i64> {
+    pub fn as_i64(&self) -> Option<i64> {
         match self {
-            Number::Int(i) => Some(i),
+            Number::Int(i) => Some(*i),
             #[allow(clippy::cast_possible_truncation)]
-            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
-            Number::Float(_) => None,
+            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(*f as i64),
+            Number::Float(_) | Number::Big(_) => None,
         }
     }
 }
 
 impl PartialEq for Number {
-    /// Numeric equality: `8` and `8.0` are the same number.
+    /// Numeric equality: `8` and `8.0` are the same number, `2^64` and `2^64+1` are not.
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (Number::Int(a), Number::Int(b)) => a == b,
-            _ => self.as_f64() == other.as_f64(),
+            (Number::Float(a), Number::Float(b)) => a == b,
+            // Through i128, not f64: 2^53+1 is not the float 2^53. The cast saturates, and a
+            // float beyond i64 then equals no i64.
+            #[allow(clippy::cast_possible_truncation)]
+            (Number::Int(i), Number::Float(f)) | (Number::Float(f), Number::Int(i)) => {
+                f.fract() == 0.0 && *f as i128 == i128::from(*i)
+            }
+            // A big number is one no i64 or f64 holds, so it equals only its own spelling.
+            (Number::Big(a), Number::Big(b)) => a == b,
+            (Number::Big(_), _) | (_, Number::Big(_)) => false,
         }
     }
 }
@@ -62,6 +202,7 @@ impl fmt::Display for Number {
         match self {
             Number::Int(i) => write!(f, "{i}"),
             Number::Float(x) => write!(f, "{x}"),
+            Number::Big(big) => f.write_str(&big.0),
         }
     }
 }
@@ -265,9 +406,9 @@ impl Value {
         }
     }
 
-    pub fn as_number(&self) -> Option<Number> {
+    pub fn as_number(&self) -> Option<&Number> {
         match self.unmarked() {
-            Value::Number(n) => Some(*n),
+            Value::Number(n) => Some(n),
             _ => None,
         }
     }
@@ -500,6 +641,11 @@ fn serialize_value<S: Serializer>(
         Value::Null => serializer.serialize_unit(),
         Value::Bool(b) => serializer.serialize_bool(*b),
         Value::Number(Number::Int(i)) => serializer.serialize_i64(*i),
+        Value::Number(Number::Big(big)) => {
+            let mut number = serializer.serialize_struct(JSON_NUMBER_TOKEN, 1)?;
+            number.serialize_field(JSON_NUMBER_TOKEN, big.as_str())?;
+            number.end()
+        }
         // JSON has no NaN or infinity; null is the honest rendering of either.
         Value::Number(Number::Float(x)) => {
             if x.is_finite() {
@@ -608,11 +754,18 @@ impl<'de> Visitor<'de> for Seed<'_> {
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        #[allow(clippy::cast_precision_loss)]
         Ok(match i64::try_from(v) {
             Ok(i) => Value::int(i),
-            Err(_) => Value::Number(Number::Float(v as f64)),
+            Err(_) => exact_number(&v.to_string()),
         })
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(exact_number(&v.to_string()))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(exact_number(&v.to_string()))
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
@@ -653,7 +806,16 @@ impl<'de> Visitor<'de> for Seed<'_> {
         }
         let mut buffer = std::mem::take(&mut self.scratch.maps[depth]);
         buffer.clear();
+        let mut first = true;
         while let Some(key) = access.next_key::<String>()? {
+            if std::mem::take(&mut first) && key == JSON_NUMBER_TOKEN {
+                // A number `serde_json` left as text: a float, or an integer beyond u64.
+                let text = access.next_value::<String>()?;
+                self.scratch.maps[depth] = buffer;
+                return Number::parse(&text).map(Value::Number).ok_or_else(|| {
+                    de::Error::custom(format!("`{text}` is not a number plumb can hold"))
+                });
+            }
             let value = access.next_value_seed(Seed {
                 scratch: self.scratch,
                 depth: depth + 1,
@@ -665,6 +827,11 @@ impl<'de> Visitor<'de> for Seed<'_> {
         self.scratch.maps[depth] = buffer;
         Ok(Value::Map(Map::from_entries(entries)))
     }
+}
+
+/// An integer that came whole from a deserializer, in its exact form.
+fn exact_number(text: &str) -> Value {
+    Number::parse(text).map_or(Value::Null, Value::Number)
 }
 
 impl<'de> Deserialize<'de> for Value {
@@ -725,12 +892,66 @@ mod tests {
     #[test]
     fn numbers_compare_numerically() {
         assert_eq!(parse("8"), parse("8.0"));
+        assert_eq!(parse("60"), parse("6e1"));
         assert_ne!(parse("8"), parse("8.5"));
-        let huge = parse("18446744073709551615").as_number().unwrap();
-        assert!(
-            matches!(huge, Number::Float(_)),
-            "u64::MAX does not fit i64: {huge:?}"
+        assert_eq!(parse("0.1"), parse("0.10"));
+    }
+
+    #[test]
+    fn big_numbers_stay_exact() {
+        // Beyond u64, beyond i64, beyond f64's 53 bits, and a decimal an f64 would round.
+        for (a, b) in [
+            ("18446744073709551616", "18446744073709551617"),
+            ("9223372036854775808", "9223372036854775809"),
+            ("-9223372036854775809", "-9223372036854775810"),
+            ("0.1000000000000000000001", "0.1"),
+            ("1e400", "1e401"),
+        ] {
+            assert_ne!(parse(a), parse(b), "{a} vs {b}");
+        }
+        // An i64 beyond 2^53 is not the float nearest to it.
+        assert_ne!(
+            Value::int(9_007_199_254_740_993),
+            parse("9007199254740992.0")
         );
+        // One number, however it is spelled, and written back as it was read.
+        assert_eq!(
+            parse("18446744073709551617"),
+            parse("1.8446744073709551617e19")
+        );
+        for text in [
+            "18446744073709551617",
+            "-18446744073709551617",
+            "0.1000000000000000000001",
+            "1e+400",
+            "123456789012345678901234567890.5",
+        ] {
+            let value = parse(text);
+            assert!(matches!(value.as_number(), Some(Number::Big(_))), "{text}");
+            let written = serde_json::to_string(&value).unwrap();
+            assert_eq!(parse(&written), value, "{text} written as {written}");
+            assert_eq!(value.to_string(), written);
+        }
+        assert_eq!(
+            serde_json::to_string(&parse("18446744073709551617")).unwrap(),
+            "18446744073709551617"
+        );
+        assert_eq!(serde_json::to_string(&parse("1e+400")).unwrap(), "1e400");
+        assert_eq!(
+            serde_json::to_string(&parse("[2.5,-0.0]")).unwrap(),
+            "[2.5,-0.0]"
+        );
+    }
+
+    #[test]
+    fn values_stay_small() {
+        // The exact form is boxed so that every other value keeps its size.
+        assert!(
+            std::mem::size_of::<Value>() <= 32,
+            "{}",
+            std::mem::size_of::<Value>()
+        );
+        assert_eq!(std::mem::size_of::<Number>(), 16);
     }
 
     #[test]

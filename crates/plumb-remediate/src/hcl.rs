@@ -258,6 +258,7 @@ pub fn value_expr(value: &Value) -> Result<Expr, Unwritable> {
         Value::Number(Number::Int(i)) => Expr::Raw(i.to_string()),
         Value::Number(Number::Float(x)) if x.is_finite() => Expr::Raw(x.to_string()),
         Value::Number(Number::Float(_)) => return Err(Unwritable::NonFinite),
+        Value::Number(Number::Big(big)) => Expr::Raw(big.as_str().to_owned()),
         Value::String(s) => Expr::string(s),
         Value::List(items) => Expr::List(items.iter().map(value_expr).collect::<Result<_, _>>()?),
         Value::Map(map) => Expr::Object(

@@ -3,7 +3,11 @@
 //! root module and keyed child modules, with `count` and `for_each` instances, tags, nested
 //! blocks, dependencies and private blobs, pretty-printed as Terraform writes it.
 //!
-//! `cargo run --release -p plumb-state --example gen_state -- --instances 50000 OUT.tfstate`
+//! With `--small`, it writes the other shape real states take: many small resources, one instance
+//! object each (security group rules, routes, route table associations, EIPs, VPC ingress rules),
+//! where what costs memory is the per-resource overhead rather than the attribute values.
+//!
+//! `cargo run --release -p plumb-state --example gen_state -- [--small] --instances 50000 OUT.tfstate`
 
 #![recursion_limit = "512"]
 
@@ -219,13 +223,176 @@ fn subnet(rng: &mut Rng, name: &str) -> (Json, Json) {
     (attributes, json!([]))
 }
 
+fn security_group_rule(rng: &mut Rng, _name: &str) -> (Json, Json) {
+    let port = [22u64, 80, 443, 5432, 6379, 8080][usize::try_from(rng.below(6)).unwrap_or(0)];
+    let ingress = rng.below(4) != 0;
+    let attributes = json!({
+        "cidr_blocks": [format!("10.{}.{}.0/24", rng.below(256), rng.below(256))],
+        "description": format!("allow {port} from the {} tier", rng.pick(TEAMS)),
+        "from_port": port,
+        "id": format!("sgrule-{}", rng.below(4_000_000_000)),
+        "ipv6_cidr_blocks": [],
+        "prefix_list_ids": [],
+        "protocol": "tcp",
+        "security_group_id": format!("sg-0{}", rng.hex(16)),
+        "security_group_rule_id": format!("sgr-0{}", rng.hex(16)),
+        "self": false,
+        "source_security_group_id": null,
+        "timeouts": null,
+        "to_port": port,
+        "type": if ingress { "ingress" } else { "egress" },
+    });
+    (attributes, json!([]))
+}
+
+fn route(rng: &mut Rng, _name: &str) -> (Json, Json) {
+    let table = format!("rtb-0{}", rng.hex(16));
+    let cidr = format!("10.{}.{}.0/24", rng.below(256), rng.below(256));
+    let attributes = json!({
+        "carrier_gateway_id": "",
+        "core_network_arn": "",
+        "destination_cidr_block": cidr,
+        "destination_ipv6_cidr_block": "",
+        "destination_prefix_list_id": "",
+        "egress_only_gateway_id": "",
+        "gateway_id": "",
+        "id": format!("r-{table}{}", rng.below(4_000_000_000)),
+        "instance_id": "",
+        "instance_owner_id": "",
+        "local_gateway_id": "",
+        "nat_gateway_id": format!("nat-0{}", rng.hex(16)),
+        "network_interface_id": "",
+        "origin": "CreateRoute",
+        "route_table_id": table,
+        "state": "active",
+        "timeouts": null,
+        "transit_gateway_id": "",
+        "vpc_endpoint_id": "",
+        "vpc_peering_connection_id": "",
+    });
+    (attributes, json!([]))
+}
+
+fn route_table_association(rng: &mut Rng, _name: &str) -> (Json, Json) {
+    let attributes = json!({
+        "gateway_id": "",
+        "id": format!("rtbassoc-0{}", rng.hex(16)),
+        "route_table_id": format!("rtb-0{}", rng.hex(16)),
+        "subnet_id": format!("subnet-0{}", rng.hex(16)),
+        "timeouts": null,
+    });
+    (attributes, json!([]))
+}
+
+fn eip(rng: &mut Rng, name: &str) -> (Json, Json) {
+    let id = format!("eipalloc-0{}", rng.hex(16));
+    let ip = format!(
+        "54.{}.{}.{}",
+        rng.below(256),
+        rng.below(256),
+        rng.below(254) + 1
+    );
+    let t = json!({"Name": name, "Team": rng.pick(TEAMS)});
+    let attributes = json!({
+        "address": null,
+        "allocation_id": id,
+        "arn": format!("arn:aws:ec2:us-east-1:123456789012:elastic-ip/{id}"),
+        "associate_with_private_ip": null,
+        "association_id": "",
+        "carrier_ip": "",
+        "customer_owned_ip": "",
+        "customer_owned_ipv4_pool": "",
+        "domain": "vpc",
+        "id": id,
+        "instance": "",
+        "ipam_pool_id": null,
+        "network_border_group": "us-east-1",
+        "network_interface": "",
+        "private_dns": null,
+        "private_ip": "",
+        "ptr_record": "",
+        "public_dns": format!("ec2-{}.compute-1.amazonaws.com", ip.replace('.', "-")),
+        "public_ip": ip,
+        "public_ipv4_pool": "amazon",
+        "tags": t.clone(),
+        "tags_all": t,
+        "timeouts": null,
+    });
+    (attributes, json!([]))
+}
+
+fn ingress_rule(rng: &mut Rng, name: &str) -> (Json, Json) {
+    let id = format!("sgr-0{}", rng.hex(16));
+    let port = [22u64, 80, 443, 5432, 6379, 8080][usize::try_from(rng.below(6)).unwrap_or(0)];
+    let attributes = json!({
+        "arn": format!("arn:aws:ec2:us-east-1:123456789012:security-group-rule/{id}"),
+        "cidr_ipv4": format!("10.{}.0.0/16", rng.below(256)),
+        "cidr_ipv6": null,
+        "description": format!("allow {port}"),
+        "from_port": port,
+        "id": id,
+        "ip_protocol": "tcp",
+        "prefix_list_id": null,
+        "referenced_security_group_id": null,
+        "security_group_id": format!("sg-0{}", rng.hex(16)),
+        "security_group_rule_id": id,
+        "tags": {"Name": name},
+        "tags_all": {"Name": name},
+        "to_port": port,
+    });
+    (attributes, json!([]))
+}
+
+/// What an instance depends on: small resources in real states hang off a few other resources
+/// each (the group, the table, the VPC, the subnets).
+fn dependencies(rng: &mut Rng, block: u64, small: bool) -> Json {
+    let mut list = vec![format!("aws_vpc.main_{}", block % 7)];
+    if small {
+        for _ in 0..rng.below(10) + 4 {
+            list.push(format!(
+                "module.network.aws_subnet.private[\"{}-{}\"]",
+                rng.pick(AZS),
+                rng.below(64)
+            ));
+        }
+        list.sort();
+        list.dedup();
+    }
+    Json::from(list)
+}
+
+/// Picks the next resource block: its type, builder and how many instances it has.
+fn next_block(rng: &mut Rng, small: bool) -> (&'static str, Builder, u64) {
+    if small {
+        let (r#type, build): (&str, Builder) = match rng.below(10) {
+            0..=3 => ("aws_security_group_rule", security_group_rule),
+            4..=5 => ("aws_route", route),
+            6..=7 => ("aws_route_table_association", route_table_association),
+            8 => ("aws_eip", eip),
+            _ => ("aws_vpc_security_group_ingress_rule", ingress_rule),
+        };
+        return (r#type, build, 1);
+    }
+    let (r#type, build): (&str, Builder) = match rng.below(10) {
+        0..=3 => ("aws_instance", instance),
+        4..=5 => ("aws_security_group", security_group),
+        6..=7 => ("aws_ebs_volume", ebs_volume),
+        _ => ("aws_subnet", subnet),
+    };
+    (r#type, build, rng.below(8) + 1)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut instances: u64 = 50_000;
     let mut out = None;
+    let mut small = false;
     let mut i = 0;
     while i < args.len() {
-        if args[i] == "--instances" {
+        if args[i] == "--small" {
+            small = true;
+            i += 1;
+        } else if args[i] == "--instances" {
             instances = args
                 .get(i + 1)
                 .ok_or("--instances needs a number")?
@@ -236,7 +403,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             i += 1;
         }
     }
-    let out = out.ok_or("usage: gen_state [--instances N] OUT.tfstate")?;
+    let out = out.ok_or("usage: gen_state [--small] [--instances N] OUT.tfstate")?;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let modules = [
         "",
@@ -251,15 +418,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     while made < instances {
         block += 1;
         let module = modules[usize::try_from(block % modules.len() as u64).unwrap_or(0)];
-        let (r#type, build): (&str, Builder) = match rng.below(10) {
-            0..=3 => ("aws_instance", instance),
-            4..=5 => ("aws_security_group", security_group),
-            6..=7 => ("aws_ebs_volume", ebs_volume),
-            _ => ("aws_subnet", subnet),
-        };
+        let (r#type, build, n) = next_block(&mut rng, small);
         let name = format!("{}_{block}", r#type.trim_start_matches("aws_"));
-        let for_each = rng.below(3) == 0;
-        let n = (rng.below(8) + 1).min(instances - made);
+        let for_each = !small && rng.below(3) == 0;
+        let n = n.min(instances - made);
         let provider = if module.is_empty() {
             "provider[\"registry.terraform.io/hashicorp/aws\"]".to_owned()
         } else {
@@ -276,13 +438,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "attributes": attributes,
                 "sensitive_attributes": sensitive,
                 "private": format!("eyJ{}", rng.hex(120)),
-                "dependencies": [format!("aws_vpc.main_{}", block % 7)],
+                "dependencies": dependencies(&mut rng, block, small),
             });
-            object["index_key"] = if for_each {
-                json!(format!("{}-{k}", rng.pick(AZS)))
-            } else {
-                json!(k)
-            };
+            if for_each {
+                object["index_key"] = json!(format!("{}-{k}", rng.pick(AZS)));
+            } else if !small {
+                object["index_key"] = json!(k);
+            }
             if rng.below(200) == 0 {
                 object["status"] = json!("tainted");
             }

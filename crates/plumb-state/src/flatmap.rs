@@ -98,8 +98,8 @@ fn leaf(text: &str) -> Value {
 }
 
 fn number(text: &str) -> Value {
-    if let Ok(i) = text.parse::<i64>() {
-        Value::Number(Number::Int(i))
+    if let Some(exact) = Number::parse(text) {
+        Value::Number(exact)
     } else if let Ok(f) = text.parse::<f64>() {
         Value::Number(Number::Float(f))
     } else {

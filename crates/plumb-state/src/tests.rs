@@ -620,3 +620,29 @@ fn large_states_are_read_in_order_across_threads() {
     }
     assert_hidden(&doc);
 }
+
+#[test]
+fn big_numbers_stay_exact_in_every_format() {
+    let attrs = r#"{"id":"x","a":18446744073709551616,"b":18446744073709551617,"c":60.0,"d":60,"e":0.1000000000000000000001}"#;
+    let v4 = format!(
+        r#"{{"version":4,"resources":[{{"mode":"managed","type":"aws_thing","name":"n","provider":"provider[\"registry.terraform.io/hashicorp/aws\"]","instances":[{{"attributes":{attrs}}}]}}]}}"#
+    );
+    let show = format!(
+        r#"{{"format_version":"1.0","values":{{"root_module":{{"resources":[{{"address":"aws_thing.n","mode":"managed","type":"aws_thing","name":"n","provider_name":"registry.terraform.io/hashicorp/aws","values":{attrs}}}]}}}}}}"#
+    );
+    for text in [v4, show] {
+        let doc = read_state(text.as_bytes(), "s.json", "default", &schemas()).unwrap();
+        let attributes = &doc.resources[0].attributes;
+        let get = |k: &str| attributes.get(k).unwrap();
+        assert_ne!(get("a"), get("b"), "2^64 and 2^64+1 are two numbers");
+        assert_eq!(get("c"), get("d"), "60.0 is 60");
+        assert_eq!(
+            serde_json::to_string(attributes).unwrap(),
+            r#"{"a":18446744073709551616,"b":18446744073709551617,"c":60.0,"d":60,"e":0.1000000000000000000001,"id":"x"}"#
+        );
+    }
+    let v3 = r#"{"version":3,"modules":[{"path":["root"],"resources":{"aws_thing.n":{"type":"aws_thing","primary":{"id":"x","attributes":{"id":"x","a":"18446744073709551616","b":"18446744073709551617"}}}}}]}"#;
+    let doc = read_state(v3.as_bytes(), "v3.tfstate", "default", &schemas()).unwrap();
+    let attributes = &doc.resources[0].attributes;
+    assert_ne!(attributes.get("a"), attributes.get("b"), "{attributes}");
+}
