@@ -117,10 +117,14 @@ fn observation(
             )));
         }
     };
+    let r#type = field(r.r#type, "type")?;
+    // A type becomes code in generated files (`import { to = TYPE.NAME }`).
+    plumb_model::address::check_identifier("resource type", &r#type)
+        .map_err(|e| invalid(format!("`type`: {e}")))?;
     Ok(Observation {
         provider: r.provider.unwrap_or_else(|| AWS_PROVIDER.to_owned()),
         region: field(r.region, "region")?,
-        r#type: field(r.r#type, "type")?,
+        r#type,
         id: field(r.id, "id")?,
         attributes,
         unread: r.unread,

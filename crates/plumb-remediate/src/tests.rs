@@ -205,7 +205,7 @@ fn run_sample() -> Remediation {
             .find(|(id, _)| f.id.as_deref() == Some(id.as_str()))
             .map(|(_, v)| v)
     };
-    remediate(&findings, &lookup, plumb_schema::shipped_ref())
+    remediate(&findings, &lookup, plumb_schema::shipped_ref()).unwrap()
 }
 
 #[test]
@@ -288,7 +288,7 @@ fn sensitive_values_are_never_written() {
         Value::Sensitive(Box::new(json(r#"{"k": "v4lue"}"#))),
     );
     let f = finding(Kind::Unmanaged, "aws_thing", Some("t-1"), None);
-    let text = import_block(&f, Some(&live), &schemas, "unmanaged_t_1");
+    let text = import_block(&f, Some(&live), &schemas, "unmanaged_t_1").unwrap();
     for secret in ["hunter2", "s3cr3t", "v4lue"] {
         assert!(!text.contains(secret), "{secret} written:\n{text}");
     }
@@ -369,7 +369,7 @@ fn names_are_identifiers_and_unique() {
 #[test]
 fn removed_block_of_one_instance() {
     let address = "aws_instance.web[\"blue\"]".parse().unwrap();
-    insta::assert_snapshot!(removed_block(&address));
+    insta::assert_snapshot!(removed_block(&address).unwrap());
 }
 
 #[test]
@@ -384,7 +384,8 @@ fn strings_survive_every_parser() {
         Some(&live),
         plumb_schema::shipped_ref(),
         "unmanaged_i_1",
-    );
+    )
+    .unwrap();
     check_formatted(&text);
     let body: ::hcl::Body = ::hcl::from_str(&text).unwrap();
     let resource = body
