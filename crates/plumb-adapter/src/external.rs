@@ -388,6 +388,12 @@ impl Adapter for ExternalAdapter {
                             )));
                         }
                     }
+                    // A type becomes code in generated files (`import { to = TYPE.NAME }`).
+                    if let Err(e) =
+                        plumb_model::address::check_identifier("resource type", &o.r#type)
+                    {
+                        return Err(session.fail(&format!("line {}: {e}", session.line)));
+                    }
                     if !asked(&o.region, &o.r#type) {
                         return Err(session.fail(&format!(
                             "line {}: an observation of {} in {}, which was not asked for",

@@ -123,6 +123,9 @@ fn observation(
         }
     };
     let r#type = field(r.r#type, "type")?;
+    // A type becomes code in generated files (`import { to = TYPE.NAME }`).
+    plumb_model::address::check_identifier("resource type", &r#type)
+        .map_err(|e| invalid(format!("`type`: {e}")))?;
     // A global type's object needs no region, and any region it names is `global`.
     let region = match scope_of(&r#type) {
         TypeScope::Global => GLOBAL_REGION.to_owned(),

@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::path::write_quoted;
+use crate::path::{is_identifier, read_quoted, write_quoted};
 
 /// The key of one instance made by `count` (integer) or `for_each` (string).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -147,6 +147,53 @@ impl fmt::Display for Address {
     }
 }
 
+/// A resource type, resource name or module name that is not a Terraform identifier. Such a
+/// name can only come from a tampered document (Terraform writes none), and written into
+/// generated HCL or shell it would be code: readers refuse it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidName {
+    /// What the text names: `resource type`, `resource name`, `module name`.
+    pub what: &'static str,
+    pub text: String,
+}
+
+impl fmt::Display for InvalidName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ", self.what)?;
+        write_quoted(f, &self.text)?;
+        f.write_str(
+            " is not a Terraform identifier (ASCII letters, digits, `_` and `-`, not starting \
+             with a digit or `-`)",
+        )
+    }
+}
+
+impl std::error::Error for InvalidName {}
+
+/// `Ok` when `text` is a Terraform identifier; `what` says what it names, for the error.
+pub fn check_identifier(what: &'static str, text: &str) -> Result<(), InvalidName> {
+    if is_identifier(text) {
+        Ok(())
+    } else {
+        Err(InvalidName {
+            what,
+            text: text.to_owned(),
+        })
+    }
+}
+
+impl Address {
+    /// `Ok` when every name in the address (module names, type, name) is a Terraform
+    /// identifier. Instance keys are any text: writers quote them.
+    pub fn check_names(&self) -> Result<(), InvalidName> {
+        for step in &self.module {
+            check_identifier("module name", &step.name)?;
+        }
+        check_identifier("resource type", &self.r#type)?;
+        check_identifier("resource name", &self.name)
+    }
+}
+
 /// Why an address could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AddressParseError {
@@ -199,7 +246,7 @@ impl<'a> Lexer<'a> {
                 break;
             }
         }
-        (self.pos > start).then(|| &self.input[start..self.pos])
+        Some(&self.input[start..self.pos]).filter(|word| is_identifier(word))
     }
 
     /// Reads an optional `[0]` or `["key"]`.
@@ -207,34 +254,11 @@ impl<'a> Lexer<'a> {
         if !self.eat(b'[') {
             return Ok(None);
         }
-        let key = if self.eat(b'"') {
-            let mut out = String::new();
-            loop {
-                let rest = &self.input[self.pos..];
-                let mut chars = rest.chars();
-                match chars.next() {
-                    None => return Err("unterminated instance key"),
-                    Some('"') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    Some('\\') => {
-                        let escaped = chars.next().ok_or("unterminated instance key")?;
-                        out.push(match escaped {
-                            'n' => '\n',
-                            't' => '\t',
-                            'r' => '\r',
-                            other => other,
-                        });
-                        self.pos += 1 + escaped.len_utf8();
-                    }
-                    Some(c) => {
-                        out.push(c);
-                        self.pos += c.len_utf8();
-                    }
-                }
-            }
-            InstanceKey::Str(out)
+        let key = if self.peek() == Some(b'"') {
+            let (key, next) = read_quoted(self.input, self.pos)
+                .map_err(|_| "unterminated or invalid quoted instance key")?;
+            self.pos = next;
+            InstanceKey::Str(key)
         } else {
             let start = self.pos;
             if self.peek() == Some(b'-') {
@@ -390,6 +414,73 @@ mod tests {
             "module.a.module.b.aws_instance.web"
         );
         assert_eq!(a.module_path(), "module.a[\"k\"].module.b");
+    }
+
+    /// Hostile instance keys: each is written as an HCL literal that Terraform reads back as the
+    /// same key (template introducers doubled, control and invisible characters escaped) and
+    /// parses back to itself.
+    #[test]
+    fn hostile_instance_keys_round_trip_as_literals() {
+        for key in [
+            "a\nresource \"terraform_data\" \"x\" {\n  provisioner \"local-exec\" { command = \"id\" }\n}",
+            "'; rm -rf ~; #",
+            "$(touch /tmp/pwned)",
+            "`id`",
+            "${path.root}",
+            "%{ if true }x%{ endif }",
+            "$${",
+            "$$",
+            "back\\slash\\",
+            "\"quoted\"",
+            "\u{1b}]52;c;aGk=\u{7}\u{8}\u{7f}\r\t",
+            "\u{202e}gnp.exe\u{2028}",
+            "ключ 🔑",
+            "",
+        ] {
+            let address = Address {
+                key: Some(InstanceKey::Str(key.to_owned())),
+                module: vec![ModuleStep {
+                    name: "m".into(),
+                    key: Some(InstanceKey::Str(key.to_owned())),
+                }],
+                ..Address::managed("aws_instance", "web")
+            };
+            let text = address.to_string();
+            assert!(
+                !text.contains(['\n', '\r', '\u{1b}', '\u{202e}', '\u{2028}']),
+                "{text}"
+            );
+            assert!(!text.contains("${") || text.contains("$${"), "{text}");
+            assert_eq!(text.parse::<Address>().unwrap(), address, "{text}");
+        }
+        let address: Address = r#"aws_instance.web["$${x} %%{y} $$ \u00e9\U0001F511"]"#
+            .parse()
+            .unwrap();
+        assert_eq!(
+            address.key,
+            Some(InstanceKey::Str("${x} %{y} $$ é🔑".into()))
+        );
+    }
+
+    #[test]
+    fn names_that_are_not_identifiers_are_refused() {
+        for bad in [
+            "1aws_instance.web",
+            "aws_instance.1web",
+            "module.-m.aws_instance.web",
+        ] {
+            assert!(bad.parse::<Address>().is_err(), "{bad:?}");
+        }
+        let mut address = Address::managed("aws_instance", "web\nx");
+        let err = address.check_names().unwrap_err().to_string();
+        assert!(err.starts_with(r#"resource name "web\nx" is not"#), "{err}");
+        address.name = "web".into();
+        assert!(address.check_names().is_ok());
+        address.module.push(ModuleStep {
+            name: "a b".into(),
+            key: None,
+        });
+        assert_eq!(address.check_names().unwrap_err().what, "module name");
     }
 
     #[test]

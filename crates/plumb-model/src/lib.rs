@@ -18,7 +18,7 @@ pub mod severity;
 pub mod state;
 pub mod value;
 
-pub use address::{Address, ConfigAddress, InstanceKey, Mode, ModuleStep};
+pub use address::{Address, ConfigAddress, InstanceKey, InvalidName, Mode, ModuleStep};
 pub use config::{
     ConfigResource, Configuration, IgnoreChanges, Lifecycle, Repetition, SourceLocation,
 };

@@ -179,21 +179,57 @@ impl From<Vec<Segment>> for AttrPath {
     }
 }
 
-/// Writes `s` as a quoted HCL string (the escapes JSON and HCL share).
+/// Writes `s` as a quoted HCL string literal, as Terraform writes instance keys: quotes,
+/// backslashes and characters that are not printed escaped, and the template introducers `${`
+/// and `%{` doubled. A key is data: unescaped, `${path.root}` would be evaluated by Terraform and
+/// a line break would end the string.
 pub(crate) fn write_quoted(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
     f.write_char('"')?;
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '"' => f.write_str("\\\"")?,
             '\\' => f.write_str("\\\\")?,
             '\n' => f.write_str("\\n")?,
             '\r' => f.write_str("\\r")?,
             '\t' => f.write_str("\\t")?,
-            c if c.is_control() => write!(f, "\\u{:04x}", u32::from(c))?,
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                f.write_char(c)?;
+                f.write_char(c)?;
+            }
+            c if is_unprintable(c) => write!(f, "\\u{:04x}", u32::from(c))?,
             c => f.write_char(c)?,
         }
     }
     f.write_char('"')
+}
+
+/// `s` as a quoted HCL string literal (see [`write_quoted`]): the one quoting of keys and
+/// strings in addresses, paths and generated HCL.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_quoted(&mut out, s).expect("writing to a String cannot fail");
+    out
+}
+
+/// Characters that are not printed as themselves: control characters, line and paragraph
+/// separators, and the invisible format characters (zero-width, bidirectional overrides and
+/// isolates, byte order mark) that make text read differently from what it is. All are in the
+/// Basic Multilingual Plane, so `\uXXXX` writes each.
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{061c}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+        )
 }
 
 /// True for a Terraform identifier: ASCII letters, digits, `_` and `-`, not starting with a
@@ -313,10 +349,13 @@ impl FromStr for AttrPath {
     }
 }
 
-/// Reads a double-quoted string starting at `start` (the quote); returns it and the position after it.
-fn read_quoted(input: &str, start: usize) -> Result<(String, usize), String> {
+/// Reads a double-quoted HCL string literal starting at `start` (the quote); returns its text and
+/// the position after it. The inverse of [`write_quoted`]: `\n`, `\r`, `\t`, `\"`, `\\`,
+/// `\uXXXX`, `\UXXXXXXXX`, and `$${` / `%%{` for a literal `${` / `%{`.
+pub(crate) fn read_quoted(input: &str, start: usize) -> Result<(String, usize), String> {
     let mut out = String::new();
-    let mut chars = input[start + 1..].char_indices();
+    let body = &input[start + 1..];
+    let mut chars = body.char_indices().peekable();
     while let Some((offset, c)) = chars.next() {
         match c {
             '"' => return Ok((out, start + 1 + offset + 1)),
@@ -324,9 +363,29 @@ fn read_quoted(input: &str, start: usize) -> Result<(String, usize), String> {
                 Some((_, 'n')) => out.push('\n'),
                 Some((_, 't')) => out.push('\t'),
                 Some((_, 'r')) => out.push('\r'),
+                Some((at, u @ ('u' | 'U'))) => {
+                    let digits = if u == 'u' { 4 } else { 8 };
+                    let hex = body
+                        .get(at + 1..at + 1 + digits)
+                        .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+                        .ok_or_else(|| format!("`\\{u}` needs {digits} hexadecimal digits"))?;
+                    let code = u32::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
+                    out.push(
+                        char::from_u32(code)
+                            .ok_or_else(|| format!("`\\{u}{hex}` is not a character"))?,
+                    );
+                    for _ in 0..digits {
+                        chars.next();
+                    }
+                }
                 Some((_, other)) => out.push(other),
                 None => break,
             },
+            '$' | '%' if body[offset + 1..].starts_with(&format!("{c}{{")) => {
+                // `$${` is a literal `${`: keep one introducer, the `{` follows as text.
+                chars.next();
+                out.push(c);
+            }
             c => out.push(c),
         }
     }

@@ -5,7 +5,8 @@
 //! such a run. Writing that layout directly (rather than formatting afterwards) keeps this crate
 //! pure and free of a formatter dependency.
 
-use plumb_model::{Number, Value};
+use plumb_model::address::check_identifier;
+use plumb_model::{Address, ConfigAddress, InvalidName, Number, Value};
 
 /// An expression: a literal on one line, or a list or object that may span lines.
 #[derive(Clone, Debug, PartialEq)]
@@ -189,41 +190,48 @@ pub fn write_file(items: &[Item]) -> String {
     out
 }
 
-/// Text on one line: line breaks become spaces, trailing space is dropped.
+/// Text for a comment (HCL `#` or shell `#`), which must stay one comment whatever the text: line
+/// breaks and tabs become spaces, other characters that are not printed are written as `\uXXXX`,
+/// trailing space is dropped.
 pub fn one_line(text: &str) -> String {
-    let joined: String = text
-        .chars()
-        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-        .collect();
-    joined.trim_end().to_owned()
-}
-
-/// An HCL quoted string: quotes, backslashes and control characters escaped, and template
-/// sequences (`${`, `%{`) doubled so that they stay literal.
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c if c.is_control() => {
-                use std::fmt::Write as _;
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if plumb_model::path::is_unprintable(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
             c => out.push(c),
         }
     }
-    out.push('"');
+    out.truncate(out.trim_end().len());
     out
+}
+
+/// An HCL quoted string: quotes, backslashes and control characters escaped, and template
+/// sequences (`${`, `%{`) doubled so that they stay literal. The same quoting as instance keys
+/// in addresses.
+pub fn quote(text: &str) -> String {
+    plumb_model::path::quoted(text)
+}
+
+/// An instance address as an HCL traversal (`to = ...`, `from = ...`, `-target=...`): the one
+/// way generated files name a resource. Names must be identifiers (readers refuse others, this checks again
+/// because the text becomes code); keys are written as escaped literals.
+pub fn address(address: &Address) -> Result<String, InvalidName> {
+    address.check_names()?;
+    Ok(address.to_string())
+}
+
+/// A configuration address (no instance keys) as an HCL traversal; see [`address`].
+pub fn config_address(address: &ConfigAddress) -> Result<String, InvalidName> {
+    for step in &address.module {
+        check_identifier("module name", step)?;
+    }
+    check_identifier("resource type", &address.r#type)?;
+    check_identifier("resource name", &address.name)?;
+    Ok(address.to_string())
 }
 
 pub use plumb_model::path::is_identifier;

@@ -4,7 +4,7 @@
 use plumb_model::state::ALWAYS_SENSITIVE_ATTRIBUTES;
 use std::collections::BTreeSet;
 
-use plumb_model::{Finding, Map, Value};
+use plumb_model::{Address, Finding, InvalidName, Map, Value};
 use plumb_schema::{Block, NestedType, NestingMode, ProviderSchemas};
 
 use crate::hcl::{self, Expr, Item, Unwritable};
@@ -195,10 +195,10 @@ pub fn import_block(
     live: Option<&Value>,
     schemas: &ProviderSchemas,
     name: &str,
-) -> String {
+) -> Result<String, InvalidName> {
     let ty = finding.r#type.as_str();
     let id = finding.id.as_deref();
-    let to = format!("{ty}.{name}");
+    let to = hcl::address(&Address::managed(ty, name))?;
     let mut heading = format!("{ty} {}", id.unwrap_or("(no id)"));
     if let Some(region) = &finding.region {
         heading.push_str(" in ");
@@ -232,7 +232,7 @@ pub fn import_block(
                      -generate-config-out=generated.tf` writes the resource block."
                 ))),
             }
-            hcl::write_file(&items)
+            Ok(hcl::write_file(&items))
         }
         ImportId::Missing { format } => {
             items.push(Item::Comment(format!(
@@ -246,13 +246,13 @@ pub fn import_block(
             }
             let mut out = hcl::write_file(&items);
             out.push_str(&comment_out(&hcl::write_file(&commented)));
-            out
+            Ok(out)
         }
         ImportId::NotImportable => {
             items.push(Item::Comment(format!(
                 "The provider cannot import {ty}: write its block by hand, or delete it live."
             )));
-            hcl::write_file(&items)
+            Ok(hcl::write_file(&items))
         }
     }
 }
@@ -279,7 +279,10 @@ pub fn resource_body(block: &Block, live: &Value) -> Vec<Item> {
 fn body(block: &Block, map: &Map, top: bool) -> Vec<Item> {
     let mut items = Vec::new();
     for (name, attribute) in &block.attributes {
-        if (top && NEVER_WRITTEN.contains(&name.as_str()))
+        // A schema given with --schema is input too: a name that is not an identifier would
+        // be code, not an argument.
+        if !hcl::is_identifier(name)
+            || (top && NEVER_WRITTEN.contains(&name.as_str()))
             || attribute.is_computed_only()
             || attribute.deprecated
         {
@@ -306,7 +309,7 @@ fn body(block: &Block, map: &Map, top: bool) -> Vec<Item> {
         }
     }
     for (name, nested) in &block.block_types {
-        if name == "timeouts" {
+        if name == "timeouts" || !hcl::is_identifier(name) {
             continue;
         }
         let Some(value) = map.get(name) else { continue };

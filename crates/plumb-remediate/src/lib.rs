@@ -22,14 +22,14 @@ mod revert;
 
 use std::collections::BTreeMap;
 
-use plumb_model::{Address, ConfigAddress, Finding, Kind, Mode, Value};
+use plumb_model::{Address, ConfigAddress, Finding, InvalidName, Kind, Mode, Value};
 use plumb_schema::ProviderSchemas;
 
 pub use accept::{Accept, Rejected, accept_patch, unified_diff};
-pub use hcl::is_identifier;
+pub use hcl::{is_identifier, one_line, quote};
 pub use import::{ImportId, Names, import_block, import_id, resource_name};
 pub use removed::removed_block;
-pub use revert::{is_revertible, revert_command, revert_script, shell_quote};
+pub use revert::{is_revertible, revert_command, revert_script, shell_comment, shell_quote};
 
 /// The remediation files of one scan.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -67,11 +67,14 @@ const REMOVED_HEADER: &str = "\
 /// Remediation for every finding. `objects` gives an unmanaged finding's live attribute object
 /// (with sensitive values marked, as the drift engine marks them); without one, the import
 /// block is written and the resource block left to `terraform plan -generate-config-out`.
+///
+/// Fails on a type or name that is not a Terraform identifier: written into HCL or shell it
+/// would be code. Readers refuse such names first, with the file; this is the last guard.
 pub fn remediate<'v>(
     findings: &[Finding],
     objects: &dyn Fn(&Finding) -> Option<&'v Value>,
     schemas: &ProviderSchemas,
-) -> Remediation {
+) -> Result<Remediation, InvalidName> {
     let mut names = Names::new();
     let mut imports_tf = String::from(IMPORTS_HEADER);
     let mut per_finding = Vec::new();
@@ -80,7 +83,7 @@ pub fn remediate<'v>(
         let mut entry = plumb_model::Remediation::default();
         if finding.kind == Kind::Unmanaged {
             let name = names.unique(&finding.r#type, finding.id.as_deref());
-            let block = import_block(finding, objects(finding), schemas, &name);
+            let block = import_block(finding, objects(finding), schemas, &name)?;
             imports_tf.push('\n');
             imports_tf.push_str(&block);
             entry.import = Some(block);
@@ -88,9 +91,9 @@ pub fn remediate<'v>(
         if let Some(address) = &finding.address
             && is_revertible(finding)
         {
-            entry.revert = Some(revert_command(address));
+            entry.revert = Some(revert_command(address)?);
             if finding.kind == Kind::Missing && address.mode == Mode::Managed {
-                entry.removed = Some(removed_block(address));
+                entry.removed = Some(removed_block(address)?);
                 let instances = missing.entry(address.config_address()).or_default();
                 if !instances.contains(&address) {
                     instances.push(address);
@@ -107,14 +110,14 @@ pub fn remediate<'v>(
     let mut removed_tf = String::from(REMOVED_HEADER);
     for (from, instances) in &missing {
         removed_tf.push('\n');
-        removed_tf.push_str(&hcl::write_file(&removed::removed_items(from, instances)));
+        removed_tf.push_str(&hcl::write_file(&removed::removed_items(from, instances)?));
     }
-    Remediation {
+    Ok(Remediation {
         imports_tf,
         removed_tf,
-        revert_sh: revert_script(findings),
+        revert_sh: revert_script(findings)?,
         findings: per_finding,
-    }
+    })
 }
 
 #[cfg(test)]

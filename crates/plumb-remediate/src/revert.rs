@@ -4,21 +4,30 @@
 
 use std::fmt::Write as _;
 
-use plumb_model::{Address, Finding, Kind, Severity};
+use plumb_model::{Address, Finding, InvalidName, Kind, Severity};
 
-use crate::hcl::one_line;
+use crate::hcl::{self, one_line};
 
-/// `text` quoted for a POSIX shell: in single quotes, each `'` written `'\''`.
+/// `text` quoted for a POSIX shell: in single quotes, each `'` written `'\''`. Inside single
+/// quotes nothing is special to the shell (no `$`, backquote or backslash), so this is one
+/// argument whatever the text; the one way generated shell passes a value.
 pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-/// `terraform apply -target='ADDRESS'`.
-pub fn revert_command(address: &Address) -> String {
-    format!(
+/// A shell comment line (`# ...` and its newline) that stays one comment whatever the text:
+/// the one way generated shell writes text that is not code.
+pub fn shell_comment(text: &str) -> String {
+    format!("# {}\n", one_line(text))
+}
+
+/// `terraform apply -target='ADDRESS'`: the address as Terraform reads it (see
+/// [`crate::hcl::address`]), quoted as one shell argument.
+pub fn revert_command(address: &Address) -> Result<String, InvalidName> {
+    Ok(format!(
         "terraform apply -target={}",
-        shell_quote(&address.to_string())
-    )
+        shell_quote(&hcl::address(address)?)
+    ))
 }
 
 /// True for the findings a revert applies to: changed or missing managed resources above
@@ -31,7 +40,7 @@ pub fn is_revertible(finding: &Finding) -> bool {
 
 /// `revert.sh`: one `terraform apply -target=...` per revertible finding (each address once),
 /// after a comment with its reason. Extra arguments to the script go to every apply.
-pub fn revert_script(findings: &[Finding]) -> String {
+pub fn revert_script(findings: &[Finding]) -> Result<String, InvalidName> {
     let mut out = String::from(
         "#!/usr/bin/env bash\n\
          set -euo pipefail\n\
@@ -51,16 +60,15 @@ pub fn revert_script(findings: &[Finding]) -> String {
         if finding.kind == Kind::Missing {
             reason.push_str(" (recreates it)");
         }
-        let _ = write!(
-            out,
-            "\n# {address}: {reason}\n{} \"$@\"\n",
-            revert_command(address)
-        );
+        let command = revert_command(address)?;
+        out.push('\n');
+        out.push_str(&shell_comment(&format!("{address}: {reason}")));
+        let _ = writeln!(out, "{command} \"$@\"");
     }
     if seen.is_empty() {
         out.push_str("\n# Nothing to revert.\n");
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -71,7 +79,7 @@ mod tests {
     fn addresses_are_quoted_for_the_shell() {
         let address: Address = r#"module.a["x"].aws_instance.web["it's"]"#.parse().unwrap();
         assert_eq!(
-            revert_command(&address),
+            revert_command(&address).unwrap(),
             r#"terraform apply -target='module.a["x"].aws_instance.web["it'\''s"]'"#
         );
     }

@@ -205,7 +205,7 @@ fn run_sample() -> Remediation {
             .find(|(id, _)| f.id.as_deref() == Some(id.as_str()))
             .map(|(_, v)| v)
     };
-    remediate(&findings, &lookup, plumb_schema::shipped_ref())
+    remediate(&findings, &lookup, plumb_schema::shipped_ref()).unwrap()
 }
 
 #[test]
@@ -288,7 +288,7 @@ fn sensitive_values_are_never_written() {
         Value::Sensitive(Box::new(json(r#"{"k": "v4lue"}"#))),
     );
     let f = finding(Kind::Unmanaged, "aws_thing", Some("t-1"), None);
-    let text = import_block(&f, Some(&live), &schemas, "unmanaged_t_1");
+    let text = import_block(&f, Some(&live), &schemas, "unmanaged_t_1").unwrap();
     for secret in ["hunter2", "s3cr3t", "v4lue"] {
         assert!(!text.contains(secret), "{secret} written:\n{text}");
     }
@@ -369,7 +369,7 @@ fn names_are_identifiers_and_unique() {
 #[test]
 fn removed_block_of_one_instance() {
     let address = "aws_instance.web[\"blue\"]".parse().unwrap();
-    insta::assert_snapshot!(removed_block(&address));
+    insta::assert_snapshot!(removed_block(&address).unwrap());
 }
 
 #[test]
@@ -384,7 +384,8 @@ fn strings_survive_every_parser() {
         Some(&live),
         plumb_schema::shipped_ref(),
         "unmanaged_i_1",
-    );
+    )
+    .unwrap();
     check_formatted(&text);
     let body: ::hcl::Body = ::hcl::from_str(&text).unwrap();
     let resource = body
@@ -465,4 +466,177 @@ fn pipe(program: &str, args: &[&str], input: &str) -> Option<(bool, String)> {
             String::from_utf8_lossy(&output.stdout)
         ),
     ))
+}
+
+/// Instance keys (and ids) are any text: a hostile one is data in every generated file. The
+/// HCL parses (hcl-rs, python-hcl2, `terraform fmt` where installed) into exactly the intended
+/// blocks, with the id and key read back exactly; `revert.sh` passes `bash -n` and, run with a
+/// fake `terraform` that records its arguments, makes exactly one argument per address, each
+/// reading back as the intended address, and runs nothing else.
+#[test]
+fn hostile_instance_keys_never_become_code() {
+    let scratch = std::env::temp_dir().join(format!("plumb-hostile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(scratch.join("bin")).unwrap();
+    let marker = scratch.join("pwned");
+    let mut keys: Vec<String> = [
+        "a\n}\nresource \"terraform_data\" \"x\" {\n  provisioner \"local-exec\" {\n    command = \"id\"\n  }\n}\n#",
+        "\"; rm -rf ~; #",
+        "'; rm -rf ~; #",
+        "`id`",
+        "${path.root}",
+        "%{ if true }x%{ endif }",
+        "$${x} %%{y} $$",
+        "back\\slash\\",
+        "\"quoted\" 'single'",
+        "\u{1b}]52;c;aGk=\u{7}\u{1b}[2J\r\t\u{7f}",
+        "\u{202e}fdp.exe\u{2028}x\u{2029}",
+        "ключ 🔑 日本",
+        "",
+    ]
+    .iter()
+    .map(|k| (*k).to_owned())
+    .collect();
+    keys.push(format!("$(touch {})", marker.display()));
+    keys.push(format!("`touch {}`", marker.display()));
+    keys.push(format!("x\ntouch {}\n", marker.display()));
+    let fake = scratch.join("bin/terraform");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nprintf '%s\\0' \"$@\" >> \"$PLUMB_ARGV_LOG\"\nprintf 'END-OF-CALL\\0' >> \"$PLUMB_ARGV_LOG\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+
+    for (n, key) in keys.iter().enumerate() {
+        let str_key = || Some(plumb_model::InstanceKey::Str(key.clone()));
+        let changed = Address {
+            key: str_key(),
+            ..Address::managed("aws_instance", "web")
+        };
+        let missing = Address {
+            module: vec![plumb_model::ModuleStep {
+                name: "m".into(),
+                key: str_key(),
+            }],
+            key: str_key(),
+            ..Address::managed("aws_instance", "db")
+        };
+        let with_address = |kind, address: &Address| Finding {
+            address: Some(address.clone()),
+            ..finding(kind, "aws_instance", Some("i-1"), None)
+        };
+        let findings = vec![
+            with_address(Kind::Changed, &changed),
+            with_address(Kind::Missing, &missing),
+            Finding {
+                region: Some(key.clone()),
+                ..finding(Kind::Unmanaged, "aws_instance", Some(key), None)
+            },
+        ];
+        let files = remediate(&findings, &|_| None, plumb_schema::shipped_ref()).unwrap();
+
+        // removed.tf: one removed block, from the configuration address, nothing else.
+        check_formatted(&files.removed_tf);
+        let removed: ::hcl::Body = ::hcl::from_str(&files.removed_tf).unwrap();
+        assert_eq!(removed.attributes().count(), 0, "{key:?}");
+        let blocks: Vec<_> = removed.blocks().collect();
+        assert_eq!(blocks.len(), 1, "{key:?}:\n{}", files.removed_tf);
+        assert_eq!(blocks[0].identifier(), "removed");
+        let from = blocks[0].body().attributes().next().unwrap();
+        assert_eq!(from.key(), "from");
+        assert_eq!(from.expr().to_string(), "module.m.aws_instance.db");
+
+        // imports.tf: one import block whose id is the key, exactly (an empty id cannot be
+        // imported: then both blocks are comments).
+        check_formatted(&files.imports_tf);
+        let imports: ::hcl::Body = ::hcl::from_str(&files.imports_tf).unwrap();
+        let blocks: Vec<_> = imports.blocks().collect();
+        if key.is_empty() {
+            assert!(blocks.is_empty(), "{}", files.imports_tf);
+        } else {
+            assert_eq!(blocks.len(), 1, "{key:?}:\n{}", files.imports_tf);
+            assert_eq!(blocks[0].identifier(), "import");
+            let id = blocks[0]
+                .body()
+                .attributes()
+                .find(|a| a.key() == "id")
+                .unwrap();
+            assert_eq!(
+                id.expr(),
+                &::hcl::Expression::String(key.clone()),
+                "{key:?}"
+            );
+        }
+
+        // The address writer: a key in `to = ...` reads back as the same key.
+        let to = format!(
+            "import {{\n  to = {}\n  id = \"x\"\n}}\n",
+            hcl::address(&missing).unwrap()
+        );
+        check_formatted(&to);
+        let body: ::hcl::Body = ::hcl::from_str(&to).unwrap();
+        let block = body.blocks().next().unwrap();
+        let expr = block.body().attributes().next().unwrap().expr().clone();
+        let ::hcl::Expression::Traversal(traversal) = expr else {
+            panic!("{key:?}: `to` is not a traversal:\n{to}");
+        };
+        let keys_read: Vec<&::hcl::Expression> = traversal
+            .operators
+            .iter()
+            .filter_map(|op| match op {
+                ::hcl::TraversalOperator::Index(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            keys_read,
+            vec![&::hcl::Expression::String(key.clone()); 2],
+            "{key:?}:\n{to}"
+        );
+
+        // revert.sh: valid bash, one argument per address, nothing executed.
+        let script = scratch.join(format!("revert-{n}.sh"));
+        std::fs::write(&script, &files.revert_sh).unwrap();
+        let syntax = Command::new("bash")
+            .arg("-n")
+            .arg(&script)
+            .status()
+            .unwrap();
+        assert!(syntax.success(), "{key:?}:\n{}", files.revert_sh);
+        let log = scratch.join(format!("argv-{n}"));
+        let path = format!(
+            "{}:{}",
+            scratch.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let run = Command::new("bash")
+            .arg(&script)
+            .arg("-auto-approve")
+            .env("PATH", path)
+            .env("PLUMB_ARGV_LOG", &log)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{key:?}: {run:?}");
+        let argv = std::fs::read(&log).unwrap();
+        let argv: Vec<String> = argv
+            .split(|b| *b == 0)
+            .filter(|a| !a.is_empty())
+            .map(|a| String::from_utf8(a.to_vec()).unwrap())
+            .collect();
+        let calls: Vec<&[String]> = argv
+            .split(|a| a == "END-OF-CALL")
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(calls.len(), 2, "{key:?}: {argv:?}");
+        for (call, intended) in calls.iter().zip([&changed, &missing]) {
+            assert_eq!(call.len(), 3, "{key:?}: {call:?}");
+            assert_eq!(call[0], "apply");
+            assert_eq!(call[2], "-auto-approve");
+            let target: Address = call[1].strip_prefix("-target=").unwrap().parse().unwrap();
+            assert_eq!(&target, intended, "{key:?}");
+        }
+        assert!(!marker.exists(), "{key:?} ran a command");
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
 }

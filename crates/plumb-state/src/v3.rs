@@ -134,6 +134,13 @@ pub(crate) fn convert(
                 name: name.to_owned(),
                 key: index,
             };
+            // Names become code in generated files: refuse what Terraform never writes.
+            address.check_names().map_err(|e| {
+                StateError::invalid(
+                    origin,
+                    format!("at `modules[{module_index}].resources[{key:?}]`: {e}"),
+                )
+            })?;
             // v3 deposed objects have no keys; number them as Terraform's 8-digit keys look.
             let objects = raw.primary.into_iter().map(|p| (None, p)).chain(
                 raw.deposed

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use plumb_model::address::check_identifier;
 use plumb_model::{
     Address, AttrPath, Output, Resource, Segment, StateDoc, StateFormat, Status, Value,
 };
@@ -142,7 +143,16 @@ pub(crate) fn convert(
     let raw_resources = top.resources.unwrap_or_default();
     let mut headers = Vec::with_capacity(raw_resources.len());
     let mut instances = Vec::with_capacity(raw_resources.len());
-    for raw in raw_resources {
+    for (i, raw) in raw_resources.into_iter().enumerate() {
+        // Names become code in generated files: refuse what Terraform never writes.
+        let names = check_identifier("resource type", &raw.r#type)
+            .and_then(|()| check_identifier("resource name", &raw.name));
+        if let Err(e) = names {
+            return Err(StateError::invalid(
+                origin,
+                format!("at `resources[{i}]`: {e}"),
+            ));
+        }
         headers.push(Header {
             module: raw.module.0,
             mode: raw.mode.into(),

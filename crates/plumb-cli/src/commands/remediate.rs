@@ -5,11 +5,10 @@
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use plumb_model::{Finding, Kind, Severity};
+use plumb_model::{Address, Finding, Kind, Severity};
 use serde_json::Value as Json;
 
 use crate::cli::RemediateArgs;
@@ -34,10 +33,11 @@ pub(super) fn write_files(dir: &Path, files: &plumb_remediate::Remediation) -> R
             continue;
         }
         let path = dir.join(name);
-        output::write_file(&path, |out| out.write_all(text.as_bytes()))?;
+        let render = |out: &mut dyn std::io::Write| out.write_all(text.as_bytes());
         if name == "revert.sh" {
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-                .with_context(|| format!("{}: cannot make it executable", path.display()))?;
+            output::write_executable(&path, render)?;
+        } else {
+            output::write_file(&path, render)?;
         }
     }
     Ok(())
@@ -111,7 +111,22 @@ pub fn run(args: &RemediateArgs) -> Result<u8> {
         .map_err(|e| anyhow::anyhow!("{origin}:{}:{}: not JSON: {e}", e.line(), e.column()))?;
     let findings = findings_of(&report)
         .with_context(|| format!("{origin}: not a plumb scan report (plumb scan --format json)"))?;
-    let files = plumb_remediate::remediate(&findings, &|_| None, &plumb_schema::shipped());
+    // Names become code in the files written below: a report edited to hold a name that is not
+    // a Terraform identifier is refused here, with where it is.
+    for (i, finding) in findings.iter().enumerate() {
+        let names = plumb_model::address::check_identifier("resource type", &finding.r#type)
+            .and_then(|()| {
+                finding
+                    .address
+                    .as_ref()
+                    .map_or(Ok(()), Address::check_names)
+            });
+        if let Err(err) = names {
+            bail!("{origin}: findings[{i}]: {err}");
+        }
+    }
+    let files = plumb_remediate::remediate(&findings, &|_| None, &plumb_schema::shipped())
+        .with_context(|| format!("{origin}: not remediated"))?;
     write_files(&args.out, &files)?;
     eprintln!(
         "{}: remediation for {} of {} findings",

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
 use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
 use plumb_drift::{LiveView, matching::base_type, region::Regions};
 use plumb_model::{GLOBAL_REGION, Scope, Severity};
@@ -776,7 +776,8 @@ fn remediate(
         findings,
         &|f: &plumb_model::Finding| live.get(f.fingerprint.as_str()),
         schemas,
-    );
+    )
+    .with_context(|| format!("{}: remediation not written", dir.display()))?;
     drop(live);
     super::remediate::write_files(dir, &files)?;
     let accepted = super::remediate::accept(dir, findings, schemas)?;

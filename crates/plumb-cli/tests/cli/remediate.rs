@@ -246,3 +246,172 @@ fn accept_patch_writes_the_live_value_into_the_code() {
     let main = std::fs::read_to_string(copy.join(scenario).join("main.tf")).unwrap();
     assert!(main.contains("instance_type = \"t3.xlarge\""), "{main}");
 }
+
+/// A type, resource name or module name that is not a Terraform identifier, in a state (v4,
+/// v3, show-json), a snapshot or a saved report: one line naming the file, exit 1, and no
+/// remediation file written.
+#[test]
+fn names_that_are_not_identifiers_are_refused_with_the_file() {
+    let h = "testdata/hostile";
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["--state", "testdata/hostile/bad-name-v4.tfstate"],
+            "testdata/hostile/bad-name-v4.tfstate: at `resources[0]`: resource name",
+        ),
+        (
+            &["--state", "testdata/hostile/bad-type-v4.tfstate"],
+            "testdata/hostile/bad-type-v4.tfstate: at `resources[0]`: resource type",
+        ),
+        (
+            &["--state", "testdata/hostile/bad-module-v4.tfstate"],
+            "testdata/hostile/bad-module-v4.tfstate:",
+        ),
+        (
+            &["--state", "testdata/hostile/bad-name-v3.tfstate"],
+            "testdata/hostile/bad-name-v3.tfstate: at `modules[0].resources[",
+        ),
+        (
+            &["--state", "testdata/hostile/bad-name-plan.json"],
+            "testdata/hostile/bad-name-plan.json:",
+        ),
+        (
+            &[
+                "--state",
+                "testdata/hostile/hostile-keys.tfstate",
+                "--snapshot",
+                "testdata/hostile/bad-type-snapshot.json",
+            ],
+            "testdata/hostile/bad-type-snapshot.json: resources[0]: `type`: resource type",
+        ),
+    ];
+    for (args, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("fix");
+        let mut all = vec!["scan", "--remediate", out.to_str().unwrap()];
+        all.extend_from_slice(args);
+        if !args.contains(&"--snapshot") {
+            all.extend(["--snapshot", "testdata/hostile/empty-snapshot.json"]);
+        }
+        crate::assert_clean_error(&plumb(&all), expected);
+        assert!(!out.exists(), "{args:?}: remediation written");
+    }
+    for (report, expected) in [
+        ("bad-type-report.json", "findings[0]: resource type"),
+        ("bad-address-report.json", "findings[0]"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("fix");
+        let path = format!("{h}/{report}");
+        crate::assert_clean_error(
+            &plumb(&["remediate", &path, "--out", out.to_str().unwrap()]),
+            &format!("{path}: "),
+        );
+        let output = plumb(&["remediate", &path, "--out", out.to_str().unwrap()]);
+        assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+        assert!(!out.exists(), "{report}: remediation written");
+    }
+}
+
+/// Hostile `for_each` keys read from a state, end to end: `removed.tf` parses into exactly one
+/// removed block, and `revert.sh`, run with a fake `terraform` that records its arguments,
+/// passes each missing instance's address as one argument and runs nothing else.
+#[test]
+fn hostile_instance_keys_in_a_state_stay_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fix");
+    let output = plumb(&[
+        "scan",
+        "--state",
+        "testdata/hostile/hostile-keys.tfstate",
+        "--snapshot",
+        "testdata/hostile/empty-snapshot.json",
+        "--remediate",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let keys: Vec<String> = serde_json::from_str(
+        &std::fs::read_to_string(
+            crate::workspace_root().join("testdata/hostile/hostile-keys.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+
+    let removed = std::fs::read_to_string(out.join("removed.tf")).unwrap();
+    if let Ok(python) = std::env::var("PLUMB_PYTHON_HCL2") {
+        let parsed = Command::new(python)
+            .args([
+                "-c",
+                "import hcl2, sys, json; d = hcl2.loads(open(sys.argv[1]).read()); \
+                 print(json.dumps(sorted(k for k in d if not k.startswith('__'))), len(d['removed']))",
+            ])
+            .arg(out.join("removed.tf"))
+            .output()
+            .unwrap();
+        assert!(parsed.status.success(), "{removed}");
+        assert_eq!(
+            String::from_utf8_lossy(&parsed.stdout).trim(),
+            "[\"removed\"] 1"
+        );
+    } else {
+        panic!("PLUMB_PYTHON_HCL2 is not set: run the tests through scripts/test.sh");
+    }
+    assert_eq!(removed.matches("\nremoved {").count(), 1, "{removed}");
+    // The keys' text is only ever inside comments and quoted strings: no line of it is code.
+    assert!(
+        !removed
+            .lines()
+            .any(|l| l.starts_with("resource") || l.starts_with('}') && l.len() > 1),
+        "{removed}"
+    );
+
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(
+        bin.join("terraform"),
+        "#!/bin/sh\nprintf '%s\\0' \"$@\" >> \"$PLUMB_ARGV_LOG\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        bin.join("terraform"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let log = dir.path().join("argv");
+    let syntax = Command::new("bash")
+        .arg("-n")
+        .arg(out.join("revert.sh"))
+        .status()
+        .unwrap();
+    assert!(syntax.success());
+    let run = Command::new("bash")
+        .arg(out.join("revert.sh"))
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .env("PLUMB_ARGV_LOG", &log)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let argv = std::fs::read(&log).unwrap();
+    let mut targets: Vec<String> = argv
+        .split(|b| *b == 0)
+        .filter_map(|a| std::str::from_utf8(a).ok()?.strip_prefix("-target="))
+        .map(|t| {
+            let address: plumb_model::Address = t.parse().unwrap();
+            match address.key {
+                Some(plumb_model::InstanceKey::Str(k)) => k,
+                other => panic!("{other:?}"),
+            }
+        })
+        .collect();
+    let applies = argv.split(|b| *b == 0).filter(|a| *a == b"apply").count();
+    assert_eq!(applies, keys.len());
+    targets.sort();
+    let mut expected = keys.clone();
+    expected.sort();
+    assert_eq!(targets, expected);
+}
