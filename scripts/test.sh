@@ -24,4 +24,4 @@ export PLUMB_MOTO_ENDPOINT="$MOTO_URL"
 export PLUMB_PYTHON_HCL2="$TEST_VENV/bin/python"
 
 echo "==> cargo test --workspace"
-cargo test --workspace --locked
+cargo test --workspace --locked --no-fail-fast

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod config;
 pub mod finding;
 pub mod identity;
+pub mod json;
 pub mod observation;
 pub mod parity;
 pub mod path;

@@ -80,6 +80,6 @@ pub fn render_history_json(view: &HistoryView, out: &mut dyn Write) -> io::Resul
         plumb_version: PLUMB_VERSION,
         view,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    plumb_model::json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
 }

@@ -234,7 +234,7 @@ pub fn render_json(inspection: &Inspection<'_>, out: &mut dyn Write) -> io::Resu
             .collect(),
         config: inspection.config.map(config_json),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    plumb_model::json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
 }
 

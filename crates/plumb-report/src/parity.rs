@@ -55,7 +55,7 @@ pub fn render_parity_json(report: &ParityReport<'_>, out: &mut dyn Write) -> io:
         schemaless_types: report.schemaless_types,
         warnings: report.warnings,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    plumb_model::json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
 }
 
@@ -284,7 +284,7 @@ pub fn render_diff_json(report: &DiffReport<'_>, out: &mut dyn Write) -> io::Res
         changes: report.changes,
         warnings: report.warnings,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    plumb_model::json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
 }
 

@@ -35,7 +35,7 @@ pub fn render_plan_json(entries: &[DriftEntry<'_>], out: &mut dyn Write) -> io::
         "resource_drift": drift,
         "resource_changes": [],
     });
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    plumb_model::json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
 }
 

@@ -96,7 +96,7 @@ pub fn render_json(catalog: &Catalog<'_>, out: &mut dyn Write) -> io::Result<()>
         plumb_version: PLUMB_VERSION,
         catalog,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    plumb_model::json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
 }
 

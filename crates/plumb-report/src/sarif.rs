@@ -437,7 +437,7 @@ fn write_log<P: Serialize, S: Serialize>(
             },
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+    plumb_model::json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
     writeln!(out)
 }
 

@@ -142,7 +142,7 @@ pub fn render_json(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<(
         resolved: report.resolved,
         stats: report.stats,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    plumb_model::json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
 }
 

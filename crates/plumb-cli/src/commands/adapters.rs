@@ -202,7 +202,7 @@ fn render_json(rows: &[Row], out: &mut dyn Write) -> std::io::Result<()> {
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &json!({ "adapters": adapters }))
+    plumb_model::json::to_writer_pretty(&mut *out, &json!({ "adapters": adapters }))
         .map_err(std::io::Error::other)?;
     writeln!(out)
 }

@@ -50,7 +50,7 @@ fn example(dir: &Path, bom: bool) {
         false,
     );
     copy(
-        &root.join("provider-schemas/aws.json"),
+        &root.join("testdata/state/schema-mini.json"),
         &dir.join("schema.json"),
         bom,
     );
