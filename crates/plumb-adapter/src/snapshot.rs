@@ -182,12 +182,13 @@ impl SnapshotAdapter {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(invalid("the file is empty".to_owned()));
         }
-        let raw: RawSnapshot = serde_json::from_slice(bytes).map_err(|e| SnapshotError::Json {
-            origin: origin.to_owned(),
-            line: e.line(),
-            column: e.column(),
-            message: one_line(&e),
-        })?;
+        let mut raw: RawSnapshot =
+            serde_json::from_slice(bytes).map_err(|e| SnapshotError::Json {
+                origin: origin.to_owned(),
+                line: e.line(),
+                column: e.column(),
+                message: one_line(&e),
+            })?;
         match raw.format_version.as_deref() {
             None => {
                 return Err(invalid(
@@ -227,7 +228,11 @@ impl SnapshotAdapter {
                 .map(|o| Scope::new(&o.region, &o.r#type))
                 .collect();
         }
-        for (i, f) in raw.failed.iter().enumerate() {
+        for (i, f) in raw.failed.iter_mut().enumerate() {
+            // As for objects: a global type's failure needs no region, and is in `global`.
+            if scope_of(&f.r#type) == TypeScope::Global {
+                GLOBAL_REGION.clone_into(&mut f.region);
+            }
             if f.region.is_empty() || f.r#type.is_empty() {
                 return Err(invalid(format!(
                     "failed[{i}]: a failure needs its `region` and `type`"
@@ -256,15 +261,6 @@ impl SnapshotAdapter {
     /// The types the snapshot holds or says it scanned.
     pub fn types(&self) -> impl Iterator<Item = &str> {
         self.types.iter().map(String::as_str)
-    }
-
-    /// The regions the snapshot covers: what a scan reads when no region is asked for.
-    pub fn regions(&self) -> BTreeSet<&str> {
-        self.scanned
-            .iter()
-            .map(|s| s.region.as_str())
-            .chain(self.failed.iter().map(|f| f.region.as_str()))
-            .collect()
     }
 }
 
@@ -316,7 +312,9 @@ impl SnapshotAdapter {
             .iter()
             .filter(|f| {
                 request.types.contains(&f.r#type)
-                    && (request.regions.is_empty() || request.regions.contains(&f.region))
+                    && (request.regions.is_empty()
+                        || f.region == GLOBAL_REGION
+                        || request.regions.contains(&f.region))
             })
             .map(|f| FetchFailure {
                 region: f.region.clone(),
@@ -549,6 +547,31 @@ mod tests {
         assert_eq!(
             fetched.observations[0].unread[0].to_string(),
             "disable_api_termination"
+        );
+    }
+
+    /// A global type's recorded failure needs no region, lives in `global`, and is reported
+    /// whatever regions a scan asks for, as its objects are.
+    #[test]
+    fn a_global_types_recorded_failure_is_in_global_whatever_the_regions_asked() {
+        let text = r#"{"format_version":"1","resources":[],
+          "failed":[{"type":"aws_iam_role","error":"AccessDenied"},
+                    {"type":"aws_iam_user","region":"eu-west-1","error":"AccessDenied"}]}"#;
+        let adapter = SnapshotAdapter::from_slice(text.as_bytes(), "s.json").unwrap();
+        let fetched = adapter
+            .fetch(&request(&["eu-west-1"], &["aws_iam_role", "aws_iam_user"]))
+            .unwrap();
+        let failed: Vec<(&str, &str)> = fetched
+            .failures
+            .iter()
+            .map(|f| (f.r#type.as_str(), f.region.as_str()))
+            .collect();
+        assert_eq!(
+            failed,
+            [
+                ("aws_iam_role", GLOBAL_REGION),
+                ("aws_iam_user", GLOBAL_REGION)
+            ]
         );
     }
 
