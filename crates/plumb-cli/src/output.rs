@@ -122,7 +122,7 @@ fn looks_like_a_state(bytes: &[u8]) -> bool {
         lineage: Option<IgnoredAny>,
         serial: Option<IgnoredAny>,
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = plumb_model::bom::strip(bytes);
     if let Ok(top) = serde_json::from_slice::<Top>(bytes) {
         top.version.is_some()
             && (top.terraform_version.is_some() || top.lineage.is_some() || top.serial.is_some())

@@ -1015,24 +1015,22 @@ fn shared_ids<'a>(
     input: &WorkspacesInput<'a>,
     warnings: &mut Vec<String>,
 ) -> HashSet<(&'a str, &'a str, String)> {
-    let current = || {
-        input.workspaces.iter().flat_map(|w| {
-            w.states
-                .iter()
-                .flat_map(|s| s.resources.iter())
-                .filter(|r| r.is_managed() && r.deposed.is_none())
-                .filter_map(move |r| {
-                    let base = base_type(&r.address.r#type);
-                    let id = r.id()?;
-                    (!plumb_model::identity::is_synthetic(base)).then_some((w, r, base, id))
-                })
-        })
-    };
     // Counted first on borrowed (type, id), so that the common case allocates nothing per
     // resource.
     let mut counts: HashMap<(&str, &str), u32> = HashMap::new();
-    for (_, _, base, id) in current() {
-        *counts.entry((base, id)).or_default() += 1;
+    let current = input
+        .workspaces
+        .iter()
+        .flat_map(|w| w.states.iter().flat_map(|s| s.resources.iter()))
+        .filter(|r| r.is_managed() && r.deposed.is_none());
+    for resource in current {
+        let base = base_type(&resource.address.r#type);
+        if let Some(id) = resource
+            .id()
+            .filter(|_| !plumb_model::identity::is_synthetic(base))
+        {
+            *counts.entry((base, id)).or_default() += 1;
+        }
     }
     if counts.values().all(|&n| n < 2) {
         return HashSet::new();

@@ -412,7 +412,11 @@ impl SeparatelyManaged {
         {
             return Some((Value::Null, Value::Null));
         }
-        if self.managed.is_empty() {
+        // The static question first: most attributes of most types are in no pair.
+        if !PAIRS
+            .iter()
+            .any(|p| p.owners.contains(&resource_type) && p.arguments.contains(&attribute))
+        {
             return None;
         }
         let managed = self.managed.get(id)?;

@@ -381,7 +381,11 @@ pub(crate) fn read_quoted(input: &str, start: usize) -> Result<(String, usize), 
                 Some((_, other)) => out.push(other),
                 None => break,
             },
-            '$' | '%' if body[offset + 1..].starts_with(&format!("{c}{{")) => {
+            '$' | '%'
+                if body[offset + 1..]
+                    .strip_prefix(c)
+                    .is_some_and(|rest| rest.starts_with('{')) =>
+            {
                 // `$${` is a literal `${`: keep one introducer, the `{` follows as text.
                 chars.next();
                 out.push(c);

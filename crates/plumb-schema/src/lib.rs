@@ -473,10 +473,7 @@ impl ProviderSchemas {
 /// (`provider-schemas/tables/`) for the EC2 family. A user's `--schema` file is
 /// [`ProviderSchemas::merge`]d over it. Cheap: the shipped types are read on first lookup.
 pub fn shipped() -> ProviderSchemas {
-    ProviderSchemas {
-        providers: BTreeMap::new(),
-        with_shipped: true,
-    }
+    shipped_ref().clone()
 }
 
 /// The shipped schema as a static (see [`shipped`]).

@@ -158,13 +158,16 @@ fn parse_number(text: &str) -> Option<Value> {
     if !plain || !text.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    if let Ok(i) = text.parse::<i64>() {
-        return Some(Value::Number(Number::Int(i)));
-    }
-    text.parse::<f64>()
-        .ok()
-        .filter(|f| f.is_finite())
-        .map(|f| Value::Number(Number::Float(f)))
+    // Exact where JSON's syntax reads it (big numbers stay big, as in the state); cty also
+    // takes a plus sign and `.5` or `5.`, which only `f64` reads.
+    Number::parse(text.strip_prefix('+').unwrap_or(text))
+        .or_else(|| {
+            text.parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(Number::Float)
+        })
+        .map(Value::Number)
 }
 
 impl std::str::FromStr for Type {

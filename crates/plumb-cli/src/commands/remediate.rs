@@ -8,7 +8,7 @@ use std::io::Read as _;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use plumb_model::{Address, Finding, Kind, Severity};
+use plumb_model::{Finding, Kind, Severity};
 use serde_json::Value as Json;
 
 use crate::cli::RemediateArgs;
@@ -112,16 +112,10 @@ pub fn run(args: &RemediateArgs) -> Result<u8> {
     let findings = findings_of(&report)
         .with_context(|| format!("{origin}: not a plumb scan report (plumb scan --format json)"))?;
     // Names become code in the files written below: a report edited to hold a name that is not
-    // a Terraform identifier is refused here, with where it is.
+    // a Terraform identifier is refused here, with where it is. (An address is checked as it is
+    // read: `Address` parses only identifiers.)
     for (i, finding) in findings.iter().enumerate() {
-        let names = plumb_model::address::check_identifier("resource type", &finding.r#type)
-            .and_then(|()| {
-                finding
-                    .address
-                    .as_ref()
-                    .map_or(Ok(()), Address::check_names)
-            });
-        if let Err(err) = names {
+        if let Err(err) = plumb_model::address::check_identifier("resource type", &finding.r#type) {
             bail!("{origin}: findings[{i}]: {err}");
         }
     }
