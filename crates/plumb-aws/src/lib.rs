@@ -222,7 +222,9 @@ impl AwsAdapter {
                 // ids are the provider's hashes: those are read whole when the state holds any.
                 let wanted = request.ids.as_ref().map(|ids| {
                     let held = ids.get(&scope).cloned().unwrap_or_default();
-                    if plumb_model::identity::is_synthetic(resource_type) && !held.is_empty() {
+                    if plumb_model::catalog::identity::is_synthetic(resource_type)
+                        && !held.is_empty()
+                    {
                         None
                     } else {
                         Some(held)

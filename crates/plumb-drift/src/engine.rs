@@ -13,7 +13,7 @@ use plumb_model::{
 use plumb_schema::{ProviderSchemas, ResourceSchema};
 
 use crate::compare::{Difference, Outcome, as_map, compare, one_sided_fields};
-use crate::matching::{base_type, identity_rank, match_key};
+use crate::matching::{identity_rank, match_key};
 use crate::normalize::{EmptyEqualsNull, Normalizer};
 use crate::pending::pending_changes;
 use crate::policy::Policy;
@@ -24,22 +24,11 @@ use crate::{
     ScanInput, ScanOutput, Workspace, WorkspaceSummary, WorkspacesInput, WorkspacesOutput,
     fingerprint, judgements, score,
 };
+use plumb_model::catalog::base_type;
 
 /// Attributes never compared: they identify the object (matched already) or exist only in
 /// configuration.
 const NOT_COMPARED: &[&str] = &["id", "timeouts"];
-
-/// Tags that say another system manages an object (it is not "unmanaged").
-const MANAGED_ELSEWHERE_TAGS: &[(&str, &str)] = &[
-    ("aws:autoscaling:groupName", "autoscaling"),
-    ("aws:cloudformation:stack-name", "cloudformation"),
-    ("eks:cluster-name", "eks"),
-    ("karpenter.sh/nodepool", "karpenter"),
-    ("karpenter.sh/provisioner-name", "karpenter"),
-    ("aws:backup:source-resource", "backup"),
-    ("aws:dlm:lifecycle-policy-id", "dlm"),
-    ("aws:ec2launchtemplate:id", "launch-template"),
-];
 
 /// Why an unmatched live object is not reported as unmanaged, or `None` when it is.
 pub fn not_unmanaged(observation: &Observation) -> Option<&'static str> {
@@ -62,10 +51,8 @@ pub fn not_unmanaged(observation: &Observation) -> Option<&'static str> {
         .or_else(|| observation.attributes.get("tags"))
         .and_then(Value::as_map);
     let by_tag = tags.is_some_and(|tags| {
-        tags.keys().any(|k| {
-            MANAGED_ELSEWHERE_TAGS.iter().any(|(tag, _)| k == *tag)
-                || k.starts_with("kubernetes.io/cluster/")
-        })
+        tags.keys()
+            .any(|k| plumb_model::catalog::ownership::manager_of_tag(k).is_some())
     });
     by_tag.then_some("elsewhere")
 }
@@ -661,7 +648,7 @@ pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
     let mut shared = Shared::default();
     for (i, o) in live.observations.iter().enumerate() {
         let key = (
-            plumb_model::scope::matching_region(&o.r#type, &o.region),
+            plumb_model::catalog::matching_region(&o.r#type, &o.region),
             o.r#type.as_str(),
             match_key(&o.r#type, &o.id, &o.attributes),
         );
@@ -1027,7 +1014,7 @@ fn shared_ids<'a>(
         let base = base_type(&resource.address.r#type);
         if let Some(id) = resource
             .id()
-            .filter(|_| !plumb_model::identity::is_synthetic(base))
+            .filter(|_| !plumb_model::catalog::identity::is_synthetic(base))
         {
             *counts.entry((base, id)).or_default() += 1;
         }
@@ -1064,7 +1051,7 @@ fn shared_ids<'a>(
         if addresses.len() < 2 {
             continue;
         }
-        let by = plumb_model::identity::identity(base)
+        let by = plumb_model::catalog::identity::identity(base)
             .filter(|i| !i.attributes.is_empty())
             .map_or_else(
                 || "the attributes they agree on".to_owned(),
@@ -1089,7 +1076,7 @@ fn gone_rule_sources(
     base: &str,
     live_index: &HashMap<(&str, &str, String), usize>,
 ) -> Option<String> {
-    let keys = crate::matching::rule_source_keys(base, &resource.attributes)?;
+    let keys = crate::matching::split_source_keys(base, &resource.attributes)?;
     let total = keys.len();
     let gone: Vec<String> = keys
         .into_iter()
@@ -1107,7 +1094,7 @@ fn gone_rule_sources(
 }
 
 /// The live form of a multi-source `aws_security_group_rule`, assembled from the one-source
-/// rules EC2 keeps for it (see [`crate::matching::rule_source_keys`]): found when every source
+/// rules EC2 keeps for it (see [`crate::matching::split_source_keys`]): found when every source
 /// is there, as the provider's Read finds it. The sources are the state's, since all are
 /// present; what can differ is the description, which EC2 keeps per source.
 fn assemble_rule(
@@ -1117,7 +1104,7 @@ fn assemble_rule(
     live_index: &HashMap<(&str, &str, String), usize>,
     observations: &[Observation],
 ) -> Option<(Vec<usize>, Observation)> {
-    let keys = crate::matching::rule_source_keys(base, &resource.attributes)?;
+    let keys = crate::matching::split_source_keys(base, &resource.attributes)?;
     let parts: Vec<usize> = keys
         .into_iter()
         .map(|(_, key)| live_index.get(&(region, base, key)).copied())

@@ -1,22 +1,11 @@
-//! How a state resource finds its live object: (region, type, id), where the type of an
-//! `aws_default_*` resource is its base type, and the "id" of a type whose Terraform id is
-//! synthetic is built from the attributes that identify the object.
+//! How a state resource finds its live object: (region, type, id), where the type is the
+//! catalog's base type (`plumb_model::catalog::base_type`), and the "id" of a type whose
+//! Terraform id is synthetic is built from the attributes that identify the object.
 
 use plumb_model::Value;
-use plumb_model::identity::{IdKind, Identity, identity};
-
-/// `aws_default_vpc` manages an `aws_vpc`: the adapter reports the object under the base type.
-pub fn base_type(resource_type: &str) -> &str {
-    match resource_type {
-        "aws_default_vpc" => "aws_vpc",
-        "aws_default_subnet" => "aws_subnet",
-        "aws_default_security_group" => "aws_security_group",
-        "aws_default_route_table" => "aws_route_table",
-        "aws_default_network_acl" => "aws_network_acl",
-        "aws_default_vpc_dhcp_options" => "aws_vpc_dhcp_options",
-        other => other,
-    }
-}
+use plumb_model::catalog::identity::identity;
+use plumb_model::catalog::values::protocol_number;
+use plumb_model::catalog::{IdKind, Identity, Split};
 
 fn text(attrs: &Value, key: &str) -> String {
     match attrs.get(key).map(Value::unmarked) {
@@ -39,7 +28,7 @@ fn is_self(attrs: &Value) -> bool {
 
 fn protocol(attrs: &Value, key: &str) -> String {
     let raw = text(attrs, key);
-    crate::normalize::protocol_number(&raw).map_or(raw, str::to_owned)
+    protocol_number(&raw).map_or(raw, str::to_owned)
 }
 
 /// One identity attribute as a key part: lists sorted, a protocol by its number, an unset
@@ -54,7 +43,7 @@ fn part(attrs: &Value, key: &str) -> String {
 
 /// The key a resource of `resource_type` is matched on. Types whose Terraform id is a hash of
 /// their settings (`sgrule-…`, `r-rtb-…`, `nacl-…`, `vai-…`) are matched on the attributes that
-/// identify the object ([`plumb_model::identity`]), so that an adapter need not reproduce the
+/// identify the object ([`plumb_model::catalog::identity`]), so that an adapter need not reproduce the
 /// provider's hash.
 pub fn match_key(resource_type: &str, id: &str, attrs: &Value) -> String {
     match identity(resource_type) {
@@ -100,17 +89,20 @@ pub fn identity_rank(resource_type: &str, state: &Value, live: &Value) -> Option
     }
 }
 
-/// The sources of an `aws_security_group_rule` (CIDRs, IPv6 CIDRs, prefix lists, a peer group,
-/// the group itself), each with the match key of a rule that has that one source.
+/// The sources of a resource the cloud stores as one object per source (the catalog's
+/// [`Split`]: an `aws_security_group_rule`'s CIDRs, IPv6 CIDRs, prefix lists, peer group and
+/// `self`), each with the match key of a copy of the resource that has that one source.
 ///
 /// EC2 stores a rule per source (`DescribeSecurityGroupRules`), while one Terraform rule
 /// resource may hold several CIDRs; the provider's Read finds the resource when every one of
 /// its sources is still in the group. An adapter that reports EC2's rules one source each is
-/// matched through these keys (`None` for any other type).
-pub fn rule_source_keys(resource_type: &str, attrs: &Value) -> Option<Vec<(String, String)>> {
-    if resource_type != "aws_security_group_rule" {
-        return None;
-    }
+/// matched through these keys (`None` for a type that is not split).
+pub fn split_source_keys(resource_type: &str, attrs: &Value) -> Option<Vec<(String, String)>> {
+    let Split {
+        lists,
+        single,
+        flag,
+    } = plumb_model::catalog::info(resource_type)?.split?;
     let base = attrs.as_map()?;
     let strings = |key: &str| -> Vec<Value> {
         match attrs.get(key).map(Value::unmarked) {
@@ -118,36 +110,41 @@ pub fn rule_source_keys(resource_type: &str, attrs: &Value) -> Option<Vec<(Strin
             _ => Vec::new(),
         }
     };
-    // A copy of the rule holding only `source`, keyed as any rule is.
+    // A copy of the resource holding only `source`, keyed as any is.
     let one = |source: &str, value: Value| {
-        let mut single = base.clone();
-        for (key, empty) in [
-            ("cidr_blocks", Value::List(Vec::new())),
-            ("ipv6_cidr_blocks", Value::List(Vec::new())),
-            ("prefix_list_ids", Value::List(Vec::new())),
-            ("source_security_group_id", Value::Null),
-            ("self", Value::Bool(false)),
-        ] {
-            single.insert(key, if key == source { value.clone() } else { empty });
+        let mut copy = base.clone();
+        for key in lists {
+            copy.insert(*key, Value::List(Vec::new()));
         }
-        match_key(resource_type, "", &Value::Map(single))
+        for key in single {
+            copy.insert(*key, Value::Null);
+        }
+        if let Some(key) = flag {
+            copy.insert(key, Value::Bool(false));
+        }
+        copy.insert(source, value);
+        match_key(resource_type, "", &Value::Map(copy))
     };
     let mut keys: Vec<(String, String)> = Vec::new();
-    for list in ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids"] {
+    for list in lists {
         keys.extend(strings(list).into_iter().map(|item| {
             let text = item.as_str().unwrap_or_default().to_owned();
             (text, one(list, Value::List(vec![item])))
         }));
     }
-    if let Some(peer) = attrs
-        .get("source_security_group_id")
-        .filter(|v| !v.is_empty_like() && !v.is_null())
-    {
-        let text = peer.as_str().unwrap_or_default().to_owned();
-        keys.push((text, one("source_security_group_id", peer.clone())));
+    for key in single {
+        if let Some(value) = attrs
+            .get(key)
+            .filter(|v| !v.is_empty_like() && !v.is_null())
+        {
+            let text = value.as_str().unwrap_or_default().to_owned();
+            keys.push((text, one(key, value.clone())));
+        }
     }
-    if is_self(attrs) {
-        keys.push(("self".to_owned(), one("self", Value::Bool(true))));
+    if let Some(key) = flag
+        && attrs.get(key).and_then(Value::as_bool) == Some(true)
+    {
+        keys.push((key.to_owned(), one(key, Value::Bool(true))));
     }
     Some(keys)
 }
@@ -175,7 +172,7 @@ mod tests {
         assert_eq!(match_key("aws_instance", "i-1", &state), "i-1");
         // EC2's one-source rules, as an adapter reports them, each meet one source of the
         // state's two-CIDR rule.
-        let parts: Vec<String> = rule_source_keys("aws_security_group_rule", &state)
+        let parts: Vec<String> = split_source_keys("aws_security_group_rule", &state)
             .unwrap()
             .into_iter()
             .map(|(_, key)| key)

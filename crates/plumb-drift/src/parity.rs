@@ -26,11 +26,11 @@ use crate::engine::{
     Verdict, classify, classify_difference, classify_resource, is_sensitive, judged_attributes,
     name_tag, schemaless_warning, shown,
 };
-use crate::matching::base_type;
 use crate::normalize::walk_mut;
 use crate::policy::{ParityRule, Policy, glob_match};
 use crate::rules::{self, AttributeChange, ParityChange, ResourceEvent};
 use crate::{fingerprint, mark_sensitive_object};
+use plumb_model::catalog::base_type;
 
 /// Drift rules that also judge a difference between environments: security settings, whose
 /// parity finding is as severe as the same change would be as drift.

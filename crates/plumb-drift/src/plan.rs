@@ -15,8 +15,8 @@ use plumb_model::{
 use plumb_schema::ProviderSchemas;
 
 use crate::compare::{Outcome, compare};
-use crate::matching::base_type;
 use crate::region::{NO_REGION, Regions};
+use plumb_model::catalog::base_type;
 
 /// A plan's drift in the shape of a scan's inputs: the state before the refresh, what the
 /// refresh read, and the (region, type) pairs it covers.

@@ -4,7 +4,7 @@
 
 use plumb_model::{AttrPath, Configuration, Observation, Segment, Severity, StateDoc, Value};
 
-use crate::matching::base_type;
+use plumb_model::catalog::base_type;
 
 /// Changes the severity a rule gives, for a rule, a type, an attribute path, or a mix.
 #[derive(Clone, Debug, PartialEq, Eq)]

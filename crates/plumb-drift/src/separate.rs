@@ -1,331 +1,12 @@
-//! Inline or separate: the same objects can be managed through an argument of the resource
-//! they belong to (a group's inline `ingress`, a table's `route`, an EIP's `instance`) or as
-//! resources of their own (`aws_security_group_rule`, `aws_route`, `aws_eip_association`).
-//! One table of these pairs ([`PAIRS`]) serves both directions:
-//!
-//! - what separate resources manage is taken out of both sides of the owner's argument before
-//!   the owner is compared ([`SeparatelyManaged::filter`]): the two fighting is a known source
-//!   of perpetual diffs, and the separate resource is compared on its own;
-//! - a live object of a separate type that a managed owner holds through its argument is the
-//!   owner's, not unmanaged ([`SeparatelyManaged::owns`]).
-//!
-//! Both sides speak the same keys: what one element of the owner's argument holds, and what one
-//! separate resource (or live object of its type) is. A new pair (the IAM and S3 ones) is a
-//! new row.
+//! Inline or separate, applied: the catalog's parts ([`plumb_model::catalog::parts`]) say which
+//! arguments of an owner other resources may manage on their own; this index of the scan's
+//! states takes what they manage out of the owner's comparison ([`SeparatelyManaged::filter`])
+//! and gives their live objects to the owner that holds them ([`SeparatelyManaged::owns`]).
 
 use std::collections::{HashMap, HashSet};
 
+use plumb_model::catalog::parts::{ASIDES, PARTS, Part};
 use plumb_model::{Observation, StateDoc, Value};
-
-use crate::normalize::{canonical_cidr, protocol_number};
-
-/// One "inline or separate resource" pair.
-struct Pair {
-    /// The separate resource types.
-    separate: &'static [&'static str],
-    /// The owning resource types (their `aws_default_*` twins included).
-    owners: &'static [&'static str],
-    /// The owner's arguments that hold the same objects.
-    arguments: &'static [&'static str],
-    /// The owner a separate resource names (its `security_group_id`), so that the owner's
-    /// argument can be filtered; `None` where it names none (the filter does not apply).
-    owner_of: fn(&Value) -> Option<String>,
-    /// The keys of one separate resource, or live object of a separate type: any of them held
-    /// by an owner's argument makes the object the owner's.
-    keys: fn(&str, &Value) -> Vec<String>,
-    /// The keys of one element of an owner's argument (each element of a list or set, or the
-    /// value of a single-valued one), given the owner's id and the argument's name.
-    held: fn(&str, &str, &Value) -> Vec<String>,
-}
-
-const RULES: &[&str] = &[
-    "aws_security_group_rule",
-    "aws_vpc_security_group_ingress_rule",
-    "aws_vpc_security_group_egress_rule",
-];
-
-/// Every pair. The IAM pairs (`aws_iam_role`'s `inline_policy` and `managed_policy_arns` with
-/// `aws_iam_role_policy` and `aws_iam_role_policy_attachment`) and the S3 ones (`aws_s3_bucket`'s
-/// `policy`, `versioning`, ... with `aws_s3_bucket_policy`, ...) belong here too.
-const PAIRS: &[Pair] = &[
-    // Security group rules: inline `ingress`/`egress` or rule resources.
-    Pair {
-        separate: RULES,
-        owners: &["aws_security_group", "aws_default_security_group"],
-        arguments: &["ingress", "egress"],
-        owner_of: |a| attribute(a, "security_group_id"),
-        keys: rule_keys,
-        held: |group, argument, rule| {
-            let egress = argument == "egress";
-            inline_peers(rule)
-                .into_iter()
-                .map(|peer| {
-                    permission(
-                        group,
-                        egress,
-                        &protocol(rule.get("protocol")),
-                        &text(rule.get("from_port")),
-                        &text(rule.get("to_port")),
-                        &peer,
-                    )
-                })
-                .collect()
-        },
-    },
-    // Routes: a table's inline `route` or `aws_route`.
-    Pair {
-        separate: &["aws_route"],
-        owners: &["aws_route_table", "aws_default_route_table"],
-        arguments: &["route"],
-        owner_of: |a| attribute(a, "route_table_id"),
-        keys: |_, route| {
-            let destination = first_of(
-                route,
-                &[
-                    "destination_cidr_block",
-                    "destination_ipv6_cidr_block",
-                    "destination_prefix_list_id",
-                ],
-            );
-            vec![route_key(&text(route.get("route_table_id")), &destination)]
-        },
-        held: |table, _, route| {
-            let destination = first_of(
-                route,
-                &[
-                    "cidr_block",
-                    "ipv6_cidr_block",
-                    "destination_prefix_list_id",
-                ],
-            );
-            vec![route_key(table, &destination)]
-        },
-    },
-    // Network ACL entries: an ACL's inline `ingress`/`egress` or `aws_network_acl_rule`.
-    Pair {
-        separate: &["aws_network_acl_rule"],
-        owners: &["aws_network_acl", "aws_default_network_acl"],
-        arguments: &["ingress", "egress"],
-        owner_of: |a| attribute(a, "network_acl_id"),
-        keys: |_, entry| {
-            let egress = entry.get("egress").and_then(Value::as_bool) == Some(true);
-            vec![acl_key(
-                &text(entry.get("network_acl_id")),
-                egress,
-                &text(entry.get("rule_number")),
-            )]
-        },
-        held: |acl, argument, entry| {
-            vec![acl_key(
-                acl,
-                argument == "egress",
-                &text(entry.get("rule_no")),
-            )]
-        },
-    },
-    // An elastic IP's association: `aws_eip`'s `instance`/`network_interface` (its
-    // `association_id`), or `aws_eip_association`.
-    Pair {
-        separate: &["aws_eip_association"],
-        owners: &["aws_eip"],
-        arguments: &["association_id", "instance", "network_interface"],
-        owner_of: |a| attribute(a, "allocation_id"),
-        keys: eip_association_keys,
-        held: |allocation, argument, value| {
-            let value = text(Some(value));
-            vec![match argument {
-                "association_id" => format!("eip-association|{value}"),
-                "instance" => format!("eip|{allocation}|instance|{value}"),
-                _ => format!("eip|{allocation}|eni|{value}"),
-            }]
-        },
-    },
-    // A NAT gateway holds its elastic IP's association through its `allocation_id`.
-    Pair {
-        separate: &["aws_eip_association"],
-        owners: &["aws_nat_gateway"],
-        arguments: &["association_id"],
-        owner_of: |_| None,
-        keys: eip_association_keys,
-        held: |_, _, value| vec![format!("eip-association|{}", text(Some(value)))],
-    },
-    // The VPC's main route table association: AWS makes it with the VPC (`main_route_table_id`),
-    // `aws_default_route_table` adopts its table, `aws_main_route_table_association` replaces it.
-    Pair {
-        separate: &["aws_main_route_table_association"],
-        owners: &["aws_vpc", "aws_default_vpc", "aws_default_route_table"],
-        arguments: &["main_route_table_id", "default_route_table_id"],
-        owner_of: |a| attribute(a, "vpc_id"),
-        keys: |_, association| {
-            vec![format!(
-                "main-route-table|{}",
-                text(association.get("route_table_id"))
-            )]
-        },
-        held: |_, _, table| vec![format!("main-route-table|{}", text(Some(table)))],
-    },
-    // A volume attached through an instance's `ebs_block_device`/`root_block_device`, or with
-    // `aws_volume_attachment`...
-    Pair {
-        separate: &["aws_volume_attachment"],
-        owners: &["aws_instance"],
-        arguments: &["ebs_block_device", "root_block_device"],
-        owner_of: |a| attribute(a, "instance_id"),
-        keys: |_, attachment| {
-            vec![attachment_key(
-                &text(attachment.get("volume_id")),
-                &text(attachment.get("instance_id")),
-                &text(attachment.get("device_name")),
-            )]
-        },
-        held: |instance, _, device| {
-            vec![attachment_key(
-                &text(device.get("volume_id")),
-                instance,
-                &text(device.get("device_name")),
-            )]
-        },
-    },
-    // ...and the volume itself, created by the block device or as an `aws_ebs_volume`.
-    Pair {
-        separate: &["aws_ebs_volume"],
-        owners: &["aws_instance"],
-        arguments: &["ebs_block_device", "root_block_device"],
-        owner_of: |_| None,
-        keys: |_, volume| vec![format!("volume|{}", text(volume.get("id")))],
-        held: |_, _, device| vec![format!("volume|{}", text(device.get("volume_id")))],
-    },
-];
-
-fn text(value: Option<&Value>) -> String {
-    match value.map(Value::unmarked) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Bool(b)) => b.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// A non-empty attribute's text.
-fn attribute(attrs: &Value, key: &str) -> Option<String> {
-    Some(text(attrs.get(key))).filter(|s| !s.is_empty())
-}
-
-/// The first of `keys` that is set, a CIDR canonical.
-fn first_of(attrs: &Value, keys: &[&str]) -> String {
-    keys.iter()
-        .map(|k| text(attrs.get(k)))
-        .find(|v| !v.is_empty())
-        .map(|v| peer_cidr(&v))
-        .unwrap_or_default()
-}
-
-fn protocol(value: Option<&Value>) -> String {
-    let raw = text(value);
-    protocol_number(&raw).map_or(raw, str::to_owned)
-}
-
-fn peer_cidr(s: &str) -> String {
-    canonical_cidr(s).unwrap_or_else(|| s.to_owned())
-}
-
-/// One permission as AWS stores it: protocol, ports and a single peer (last, so that
-/// [`strip`] can tell which peers of a rule remain).
-fn permission(
-    group: &str,
-    egress: bool,
-    protocol: &str,
-    from: &str,
-    to: &str,
-    peer: &str,
-) -> String {
-    format!("sg|{group}|{egress}|{protocol}|{from}|{to}|{peer}")
-}
-
-fn route_key(table: &str, destination: &str) -> String {
-    format!("route|{table}|{destination}")
-}
-
-fn acl_key(acl: &str, egress: bool, rule_number: &str) -> String {
-    format!("acl|{acl}|{egress}|{rule_number}")
-}
-
-fn attachment_key(volume: &str, instance: &str, device: &str) -> String {
-    format!("attachment|{volume}|{instance}|{device}")
-}
-
-/// The single-peer permissions of an inline rule object (`ingress`/`egress` element).
-fn inline_peers(rule: &Value) -> Vec<String> {
-    let mut peers = Vec::new();
-    for key in [
-        "cidr_blocks",
-        "ipv6_cidr_blocks",
-        "prefix_list_ids",
-        "security_groups",
-    ] {
-        if let Some(items) = rule.get(key).and_then(Value::as_list) {
-            peers.extend(items.iter().filter_map(Value::as_str).map(peer_cidr));
-        }
-    }
-    if rule.get("self").and_then(Value::as_bool) == Some(true) {
-        peers.push("self".to_owned());
-    }
-    peers
-}
-
-/// The permissions of a rule resource: one per source of an `aws_security_group_rule`, the one
-/// of an `aws_vpc_security_group_*_rule`.
-fn rule_keys(resource_type: &str, a: &Value) -> Vec<String> {
-    let group = text(a.get("security_group_id"));
-    if resource_type == "aws_security_group_rule" {
-        let egress = a.get("type").and_then(Value::as_str) == Some("egress");
-        let mut peers = inline_peers(a);
-        let source = text(a.get("source_security_group_id"));
-        if !source.is_empty() {
-            peers.push(source);
-        }
-        let protocol = protocol(a.get("protocol"));
-        let (from, to) = (text(a.get("from_port")), text(a.get("to_port")));
-        return peers
-            .iter()
-            .map(|peer| permission(&group, egress, &protocol, &from, &to, peer))
-            .collect();
-    }
-    let peer = first_of(
-        a,
-        &[
-            "cidr_ipv4",
-            "cidr_ipv6",
-            "prefix_list_id",
-            "referenced_security_group_id",
-        ],
-    );
-    let protocol = protocol(a.get("ip_protocol"));
-    // EC2 and the provider's inline rules write 0 and 0 for "all protocols".
-    let (from, to) = if protocol == "-1" {
-        ("0".to_owned(), "0".to_owned())
-    } else {
-        (text(a.get("from_port")), text(a.get("to_port")))
-    };
-    let egress = resource_type.ends_with("egress_rule");
-    vec![permission(&group, egress, &protocol, &from, &to, &peer)]
-}
-
-/// An association by its id, and by what it joins the address to.
-fn eip_association_keys(_: &str, a: &Value) -> Vec<String> {
-    let allocation = text(a.get("allocation_id"));
-    let mut keys = Vec::new();
-    if let Some(id) = attribute(a, "id") {
-        keys.push(format!("eip-association|{id}"));
-    }
-    if let Some(instance) = attribute(a, "instance_id") {
-        keys.push(format!("eip|{allocation}|instance|{instance}"));
-    }
-    if let Some(interface) = attribute(a, "network_interface_id") {
-        keys.push(format!("eip|{allocation}|eni|{interface}"));
-    }
-    keys
-}
 
 /// The elements of an argument's value: a list's or set's elements, or the value itself when
 /// it is set.
@@ -337,6 +18,19 @@ fn elements(value: &Value) -> Vec<&Value> {
     }
 }
 
+/// A scalar's text, empty for anything else.
+fn text(value: Option<&Value>) -> String {
+    match value.map(Value::unmarked) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The keys one element of an owner's argument holds, by the part that keys them.
+type HeldKeys = Vec<(&'static Part, Vec<String>)>;
+
 /// What separate resources manage, and what managed owners hold, across every state of the
 /// scan.
 #[derive(Debug, Default)]
@@ -345,9 +39,8 @@ pub struct SeparatelyManaged {
     managed: HashMap<String, HashSet<String>>,
     /// Keys of what managed owners hold through their arguments.
     held: HashSet<String>,
-    /// Instances with volumes attached by `aws_volume_attachment`: the volumes' own resources
-    /// own their tags, which the instance's `volume_tags` reflect.
-    attached: HashSet<String>,
+    /// (owner id, argument) set aside whole by a separate resource ([`ASIDES`]).
+    aside: HashSet<(String, &'static str)>,
 }
 
 impl SeparatelyManaged {
@@ -356,23 +49,24 @@ impl SeparatelyManaged {
         for resource in states.into_iter().flat_map(StateDoc::managed) {
             let resource_type = resource.address.r#type.as_str();
             let a = &resource.attributes;
-            if resource_type == "aws_volume_attachment" {
-                out.attached.insert(text(a.get("instance_id")));
+            for aside in ASIDES.iter().filter(|s| s.separate == resource_type) {
+                out.aside
+                    .insert((text(a.get(aside.owner_attribute)), aside.argument));
             }
-            for pair in PAIRS {
-                if pair.separate.contains(&resource_type)
-                    && let Some(owner) = (pair.owner_of)(a)
+            for part in PARTS {
+                if part.separate.contains(&resource_type)
+                    && let Some(owner) = (part.owner_of)(a)
                 {
                     out.managed
                         .entry(owner)
                         .or_default()
-                        .extend((pair.keys)(resource_type, a));
+                        .extend((part.keys)(resource_type, a));
                 }
-                if pair.owners.contains(&resource_type) {
+                if part.owners.contains(&resource_type) {
                     let owner = resource.id().unwrap_or_default();
-                    for argument in pair.arguments {
+                    for argument in part.arguments {
                         for element in a.get(argument).map(elements).unwrap_or_default() {
-                            out.held.extend((pair.held)(owner, argument, element));
+                            out.held.extend((part.held)(owner, argument, element));
                         }
                     }
                 }
@@ -387,7 +81,7 @@ impl SeparatelyManaged {
     pub fn owns(&self, observation: &Observation) -> bool {
         let resource_type = observation.r#type.as_str();
         !self.held.is_empty()
-            && PAIRS
+            && PARTS
                 .iter()
                 .filter(|p| p.separate.contains(&resource_type))
                 .flat_map(|p| (p.keys)(resource_type, &observation.attributes))
@@ -406,31 +100,26 @@ impl SeparatelyManaged {
         live: &Value,
     ) -> Option<(Value, Value)> {
         let id = id.unwrap_or_default();
-        if resource_type == "aws_instance"
-            && attribute == "volume_tags"
-            && self.attached.contains(id)
+        if let Some(aside) = ASIDES
+            .iter()
+            .find(|a| a.owner == resource_type && a.argument == attribute)
+            && self.aside.contains(&(id.to_owned(), aside.argument))
         {
             return Some((Value::Null, Value::Null));
         }
-        // The static question first: most attributes of most types are in no pair.
-        if !PAIRS
-            .iter()
-            .any(|p| p.owners.contains(&resource_type) && p.arguments.contains(&attribute))
-        {
-            return None;
-        }
-        let managed = self.managed.get(id)?;
-        let pairs: Vec<&Pair> = PAIRS
+        // The static question first: most attributes of most types are in no part.
+        let parts: Vec<&'static Part> = PARTS
             .iter()
             .filter(|p| p.owners.contains(&resource_type) && p.arguments.contains(&attribute))
             .collect();
-        if pairs.is_empty() {
+        if parts.is_empty() {
             return None;
         }
-        let held = |value: &Value| -> Vec<Vec<String>> {
-            pairs
+        let managed = self.managed.get(id)?;
+        let held = |value: &Value| -> HeldKeys {
+            parts
                 .iter()
-                .map(|p| (p.held)(id, attribute, value))
+                .map(|p| (*p, (p.held)(id, attribute, value)))
                 .collect()
         };
         if !matches!(state.unmarked(), Value::List(_)) && !matches!(live.unmarked(), Value::List(_))
@@ -440,7 +129,7 @@ impl SeparatelyManaged {
             let out = [state, live]
                 .iter()
                 .filter(|v| !v.is_null() && !v.is_empty_like())
-                .flat_map(|v| held(v).into_iter().flatten())
+                .flat_map(|v| held(v).into_iter().flat_map(|(_, keys)| keys))
                 .any(|key| managed.contains(&key));
             return out.then_some((Value::Null, Value::Null));
         }
@@ -449,64 +138,38 @@ impl SeparatelyManaged {
 }
 
 /// The elements of a list argument that no separate resource manages: an element is out when
-/// every key one pair gives it is managed; a rule with several peers of which only some are
-/// managed keeps the others.
-fn strip(
-    value: &Value,
-    managed: &HashSet<String>,
-    held: &dyn Fn(&Value) -> Vec<Vec<String>>,
-) -> Value {
+/// every key one part gives it is managed; a rule with several peers of which only some are
+/// managed keeps the others (the part's `keep_peers`).
+fn strip(value: &Value, managed: &HashSet<String>, held: &dyn Fn(&Value) -> HeldKeys) -> Value {
     let Some(items) = value.as_list() else {
         return value.clone();
     };
     let mut kept = Vec::new();
     for element in items {
-        let by_pair = held(element);
-        if by_pair
+        let by_part = held(element);
+        if by_part
             .iter()
-            .any(|keys| !keys.is_empty() && keys.iter().all(|k| managed.contains(k)))
+            .any(|(_, keys)| !keys.is_empty() && keys.iter().all(|k| managed.contains(k)))
         {
             continue;
         }
-        let remaining: Vec<&str> = by_pair
-            .iter()
-            .flatten()
-            .filter(|k| k.starts_with("sg|") && !managed.contains(*k))
-            .filter_map(|k| k.rsplit('|').next())
-            .collect();
-        let partly = by_pair
-            .iter()
-            .flatten()
-            .any(|k| k.starts_with("sg|") && managed.contains(k));
-        if partly {
-            kept.push(keep_peers(element, &remaining));
-        } else {
-            kept.push(element.clone());
+        let split = by_part.iter().find_map(|(part, keys)| {
+            let keep_peers = part.keep_peers?;
+            keys.iter()
+                .any(|k| managed.contains(k))
+                .then_some((keep_peers, keys))
+        });
+        match split {
+            Some((keep_peers, keys)) => {
+                let remaining: Vec<&str> = keys
+                    .iter()
+                    .filter(|k| !managed.contains(*k))
+                    .filter_map(|k| k.rsplit('|').next())
+                    .collect();
+                kept.push(keep_peers(element, &remaining));
+            }
+            None => kept.push(element.clone()),
         }
     }
     Value::List(kept)
-}
-
-/// A rule element with only `remaining` of its peers.
-fn keep_peers(rule: &Value, remaining: &[&str]) -> Value {
-    let mut rule = rule.clone();
-    if let Some(map) = rule.as_map_mut() {
-        for key in [
-            "cidr_blocks",
-            "ipv6_cidr_blocks",
-            "prefix_list_ids",
-            "security_groups",
-        ] {
-            if let Some(Value::List(list)) = map.get_mut(key) {
-                list.retain(|v| {
-                    v.as_str()
-                        .is_some_and(|s| remaining.contains(&peer_cidr(s).as_str()))
-                });
-            }
-        }
-        if !remaining.contains(&"self") && map.contains_key("self") {
-            map.insert("self", Value::Bool(false));
-        }
-    }
-    rule
 }

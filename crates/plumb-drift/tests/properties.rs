@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use plumb_drift::compare::{Outcome, compare};
-use plumb_drift::normalize::{NormalizeContext, canonical_cidr, registry};
+use plumb_drift::normalize::{NormalizeContext, registry};
 use plumb_drift::{LiveView, Policy, ScanInput, ScanOutput, scan};
+use plumb_model::catalog::values::canonical_cidr;
 use plumb_model::state::{ProviderRef, StateFormat, Status};
 use plumb_model::{Address, AttrPath, Map, Observation, Resource, Scope, StateDoc, Value};
 use plumb_schema::{ProviderSchemas, shipped_ref};

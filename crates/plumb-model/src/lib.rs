@@ -7,19 +7,19 @@
 pub mod address;
 pub mod bom;
 pub mod calendar;
+pub mod catalog;
 pub mod config;
 pub mod finding;
-pub mod identity;
 pub mod json;
 pub mod observation;
 pub mod parity;
 pub mod path;
-pub mod scope;
 pub mod severity;
 pub mod state;
 pub mod value;
 
 pub use address::{Address, ConfigAddress, InstanceKey, InvalidName, Mode, ModuleStep};
+pub use catalog::{GLOBAL_REGION, TypeScope, scope_of};
 pub use config::{
     ConfigResource, Configuration, IgnoreChanges, Lifecycle, Repetition, SourceLocation,
 };
@@ -33,7 +33,6 @@ pub use parity::{
     ParityKind, ParitySummary, ResourceChange,
 };
 pub use path::{AttrPath, Segment};
-pub use scope::{GLOBAL_REGION, TypeScope, scope_of};
 pub use severity::{Kind, Severity};
 pub use state::{
     Action, Output, Plan, PlannedChange, ProviderRef, Resource, StateDoc, StateFormat, Status,

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::{GLOBAL_REGION, TypeScope};
 use crate::path::AttrPath;
-use crate::scope::{GLOBAL_REGION, TypeScope};
 use crate::value::Value;
 
 /// One live object, with attributes in Terraform's names and shapes so that they compare with
@@ -43,7 +43,7 @@ impl Scope {
     /// region it was read through.
     pub fn new(region: impl Into<String>, r#type: impl Into<String>) -> Self {
         let r#type = r#type.into();
-        let region = match crate::scope::scope_of(&r#type) {
+        let region = match crate::catalog::scope_of(&r#type) {
             TypeScope::Global => GLOBAL_REGION.to_owned(),
             _ => region.into(),
         };

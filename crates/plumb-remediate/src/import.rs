@@ -4,6 +4,7 @@
 use plumb_model::state::ALWAYS_SENSITIVE_ATTRIBUTES;
 use std::collections::BTreeSet;
 
+use plumb_model::catalog::{ImportId, import_id};
 use plumb_model::{Address, Finding, InvalidName, Map, Value};
 use plumb_schema::{Block, NestedType, NestingMode, ProviderSchemas};
 
@@ -11,132 +12,6 @@ use crate::hcl::{self, Expr, Item, Unwritable};
 
 /// Top-level attributes never written: set by the provider, or by the provider configuration.
 const NEVER_WRITTEN: &[&str] = &["id", "arn", "tags_all", "region"];
-
-/// The id an `import` block needs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ImportId {
-    /// The id, ready to write.
-    Known(String),
-    /// The id cannot be built from what is known: the user fills it in, in `format`.
-    Missing { format: &'static str },
-    /// The provider cannot import this type.
-    NotImportable,
-}
-
-/// The import id of a live resource. Most types import by their id; the types whose Terraform
-/// id is synthetic import by an id made of their identifying attributes, as the provider's docs
-/// ("Import" section of each resource page) and import functions say.
-pub fn import_id(resource_type: &str, id: Option<&str>, live: Option<&Value>) -> ImportId {
-    let missing = |format| ImportId::Missing { format };
-    let get = |key: &str| live.and_then(|l| scalar(l, key));
-    match resource_type {
-        // ROUTETABLEID_DESTINATION.
-        "aws_route" => {
-            let destination = [
-                "destination_cidr_block",
-                "destination_ipv6_cidr_block",
-                "destination_prefix_list_id",
-            ]
-            .into_iter()
-            .find_map(get);
-            match (get("route_table_id"), destination) {
-                (Some(table), Some(dest)) => ImportId::Known(format!("{table}_{dest}")),
-                _ => missing("ROUTETABLEID_DESTINATION"),
-            }
-        }
-        // NETWORK_ACL_ID:RULE_NUMBER:PROTOCOL:EGRESS.
-        "aws_network_acl_rule" => match (
-            get("network_acl_id"),
-            get("rule_number"),
-            get("protocol"),
-            get("egress"),
-        ) {
-            (Some(acl), Some(number), Some(protocol), Some(egress)) => {
-                ImportId::Known(format!("{acl}:{number}:{protocol}:{egress}"))
-            }
-            _ => missing("NETWORK_ACL_ID:RULE_NUMBER:PROTOCOL:EGRESS"),
-        },
-        // DEVICE_NAME:VOLUME_ID:INSTANCE_ID.
-        "aws_volume_attachment" => match (get("device_name"), get("volume_id"), get("instance_id"))
-        {
-            (Some(device), Some(volume), Some(instance)) => {
-                ImportId::Known(format!("{device}:{volume}:{instance}"))
-            }
-            _ => missing("DEVICE_NAME:VOLUME_ID:INSTANCE_ID"),
-        },
-        // One per region; the provider's docs import it as `default`.
-        "aws_ebs_encryption_by_default" => ImportId::Known("default".to_owned()),
-        // SUBNET_OR_GATEWAY_ID/ROUTE_TABLE_ID.
-        "aws_route_table_association" => {
-            match (
-                get("subnet_id").or_else(|| get("gateway_id")),
-                get("route_table_id"),
-            ) {
-                (Some(target), Some(table)) => ImportId::Known(format!("{target}/{table}")),
-                _ => missing("SUBNET_ID/ROUTE_TABLE_ID or GATEWAY_ID/ROUTE_TABLE_ID"),
-            }
-        }
-        // The provider's docs have no Import section and the resource no importer.
-        "aws_main_route_table_association" => ImportId::NotImportable,
-        // SECURITYGROUPID_TYPE_PROTOCOL_FROMPORT_TOPORT_SOURCE[_SOURCE]* (the provider's import
-        // function sorts sources by their shape, so any order reads back the same).
-        "aws_security_group_rule" => {
-            let format = "SECURITYGROUPID_TYPE_PROTOCOL_FROMPORT_TOPORT_SOURCE[_SOURCE]*";
-            let Some(live) = live else {
-                return missing(format);
-            };
-            let mut sources: Vec<String> = ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids"]
-                .iter()
-                .flat_map(|key| {
-                    live.get(key)
-                        .and_then(Value::as_list)
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|v| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned))
-                })
-                .collect();
-            sources.extend(get("source_security_group_id"));
-            if live.get("self").and_then(Value::as_bool) == Some(true) {
-                sources.push("self".to_owned());
-            }
-            match (
-                get("security_group_id"),
-                get("type"),
-                get("protocol"),
-                get("from_port"),
-                get("to_port"),
-            ) {
-                (Some(group), Some(kind), Some(protocol), Some(from), Some(to))
-                    if !sources.is_empty() =>
-                {
-                    ImportId::Known(format!(
-                        "{group}_{kind}_{protocol}_{from}_{to}_{}",
-                        sources.join("_")
-                    ))
-                }
-                _ => missing(format),
-            }
-        }
-        _ => match id {
-            Some(id) if !id.is_empty() => ImportId::Known(id.to_owned()),
-            _ => missing("the resource's id"),
-        },
-    }
-}
-
-/// A scalar attribute as text: a non-empty string, a number or a bool.
-fn scalar(live: &Value, key: &str) -> Option<String> {
-    let value = live.get(key)?;
-    if value.is_sensitive() {
-        return None;
-    }
-    match value {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
 
 /// Resource names made unique per type.
 #[derive(Debug, Default)]

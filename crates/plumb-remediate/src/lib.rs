@@ -27,7 +27,7 @@ use plumb_schema::ProviderSchemas;
 
 pub use accept::{Accept, Rejected, accept_patch, unified_diff};
 pub use hcl::{is_identifier, one_line, quote};
-pub use import::{ImportId, Names, import_block, import_id, resource_name};
+pub use import::{Names, import_block, resource_name};
 pub use removed::removed_block;
 pub use revert::{is_revertible, revert_command, revert_script, shell_comment, shell_quote};
 

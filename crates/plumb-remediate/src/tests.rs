@@ -1,6 +1,7 @@
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
+use plumb_model::catalog::{ImportId, import_id};
 use plumb_model::{Finding, Kind, Severity, Value};
 use plumb_schema::ProviderSchemas;
 

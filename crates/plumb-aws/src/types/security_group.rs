@@ -185,7 +185,7 @@ fn rule(reader: &RegionReader, rule: &SecurityGroupRule) -> Observed {
 
 /// One EC2 rule as an `aws_security_group_rule` with that one source. A rule resource with
 /// several CIDRs is several of these; the engine assembles them
-/// (`plumb_drift::matching::rule_source_keys`). The provider's id (`sgrule-` and a hash of the
+/// (`plumb_drift::matching::split_source_keys`). The provider's id (`sgrule-` and a hash of the
 /// whole resource) cannot be rebuilt from one source, so the observation is named by EC2's id.
 fn legacy_rule(reader: &RegionReader, rule: &SecurityGroupRule) -> Observed {
     let id = rule.security_group_rule_id().unwrap_or_default();

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use plumb_adapter::{FetchRequest, Registry, SnapshotAdapter};
-use plumb_drift::{LiveView, matching::base_type, region::Regions};
+use plumb_drift::{LiveView, region::Regions};
+use plumb_model::catalog::base_type;
 use plumb_model::{GLOBAL_REGION, Scope, Severity};
 use plumb_report::escape::visible;
 use plumb_report::markdown::{MarkdownOptions, render_markdown};

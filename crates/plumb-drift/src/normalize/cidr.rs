@@ -1,42 +1,11 @@
 //! CIDR blocks in canonical form: AWS stores the network address, not the address written.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
-
+use plumb_model::catalog::values::canonical_cidr;
 use plumb_model::{AttrPath, Value};
 
 use super::{NormalizeContext, Normalizer, walk_mut};
 
 pub struct CidrCanonical;
-
-/// `10.1.2.3/8` → `10.0.0.0/8`; IPv6 compressed and lower-case. `None` for anything else.
-pub fn canonical_cidr(text: &str) -> Option<String> {
-    let (address, prefix) = text.trim().split_once('/')?;
-    let prefix: u32 = prefix.parse().ok()?;
-    if let Ok(v4) = address.parse::<Ipv4Addr>() {
-        if prefix > 32 {
-            return None;
-        }
-        let mask = if prefix == 0 {
-            0
-        } else {
-            u32::MAX << (32 - prefix)
-        };
-        return Some(format!("{}/{prefix}", Ipv4Addr::from(u32::from(v4) & mask)));
-    }
-    let v6 = address.parse::<Ipv6Addr>().ok()?;
-    if prefix > 128 {
-        return None;
-    }
-    let mask = if prefix == 0 {
-        0
-    } else {
-        u128::MAX << (128 - prefix)
-    };
-    Some(format!(
-        "{}/{prefix}",
-        Ipv6Addr::from(u128::from(v6) & mask)
-    ))
-}
 
 impl Normalizer for CidrCanonical {
     fn id(&self) -> &'static str {
@@ -60,25 +29,5 @@ impl Normalizer for CidrCanonical {
                 *s = canonical;
             }
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn canonical_forms() {
-        assert_eq!(canonical_cidr("67.221.169.243/0").unwrap(), "0.0.0.0/0");
-        assert_eq!(canonical_cidr("10.1.2.3/8").unwrap(), "10.0.0.0/8");
-        assert_eq!(canonical_cidr("10.1.2.3/32").unwrap(), "10.1.2.3/32");
-        assert_eq!(
-            canonical_cidr("2001:DB8:0:0::1/32").unwrap(),
-            "2001:db8::/32"
-        );
-        assert_eq!(canonical_cidr("::/0").unwrap(), "::/0");
-        assert_eq!(canonical_cidr("10.0.0.0/33"), None);
-        assert_eq!(canonical_cidr("arn:aws:iam::1/x"), None);
-        assert_eq!(canonical_cidr("sg-123"), None);
     }
 }

@@ -17,9 +17,7 @@ mod user_data;
 use plumb_model::{AttrPath, Segment, Value};
 use plumb_schema::ResourceSchema;
 
-pub use cidr::canonical_cidr;
 pub use empty::EmptyEqualsNull;
-pub use protocol::protocol_number;
 pub use set_order::sort_sets;
 
 /// What a normalizer knows about the value it rewrites.

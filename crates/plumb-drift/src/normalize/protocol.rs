@@ -1,22 +1,11 @@
 //! Protocols by name or number: `tcp` and `6`, `all` and `-1`.
 
+use plumb_model::catalog::values::protocol_number;
 use plumb_model::{AttrPath, Value};
 
 use super::{NormalizeContext, Normalizer, walk_mut};
 
 pub struct ProtocolNumber;
-
-/// The IANA number AWS uses for a protocol name, as text; `-1` for all.
-pub fn protocol_number(text: &str) -> Option<&'static str> {
-    Some(match text.trim().to_ascii_lowercase().as_str() {
-        "all" | "-1" => "-1",
-        "icmp" | "1" => "1",
-        "tcp" | "6" => "6",
-        "udp" | "17" => "17",
-        "icmpv6" | "58" => "58",
-        _ => return None,
-    })
-}
 
 impl Normalizer for ProtocolNumber {
     fn id(&self) -> &'static str {

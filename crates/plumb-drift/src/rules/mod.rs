@@ -216,7 +216,7 @@ pub(crate) const OPEN_IPV6: &str = "::/0";
 pub(crate) fn is_open_world(value: Option<&Value>) -> bool {
     match value.map(Value::unmarked) {
         Some(Value::String(s)) => {
-            let canonical = crate::normalize::canonical_cidr(s);
+            let canonical = plumb_model::catalog::values::canonical_cidr(s);
             matches!(canonical.as_deref(), Some(OPEN_IPV4 | OPEN_IPV6))
         }
         Some(Value::List(items)) => items.iter().any(|v| is_open_world(Some(v))),

@@ -1,0 +1,84 @@
+//! How AWS writes the values that identify objects: protocols by number, CIDR blocks by their
+//! network address. The catalog keys objects with them, and the drift normalizers compare with
+//! them, so both read one definition.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::Value;
+
+/// The IANA number AWS uses for a protocol name, as text; `-1` for all.
+pub fn protocol_number(text: &str) -> Option<&'static str> {
+    Some(match text.trim().to_ascii_lowercase().as_str() {
+        "all" | "-1" => "-1",
+        "icmp" | "1" => "1",
+        "tcp" | "6" => "6",
+        "udp" | "17" => "17",
+        "icmpv6" | "58" => "58",
+        _ => return None,
+    })
+}
+
+/// `10.1.2.3/8` → `10.0.0.0/8`; IPv6 compressed and lower-case. `None` for anything else.
+pub fn canonical_cidr(text: &str) -> Option<String> {
+    let (address, prefix) = text.trim().split_once('/')?;
+    let prefix: u32 = prefix.parse().ok()?;
+    if let Ok(v4) = address.parse::<Ipv4Addr>() {
+        if prefix > 32 {
+            return None;
+        }
+        let mask = if prefix == 0 {
+            0
+        } else {
+            u32::MAX << (32 - prefix)
+        };
+        return Some(format!("{}/{prefix}", Ipv4Addr::from(u32::from(v4) & mask)));
+    }
+    let v6 = address.parse::<Ipv6Addr>().ok()?;
+    if prefix > 128 {
+        return None;
+    }
+    let mask = if prefix == 0 {
+        0
+    } else {
+        u128::MAX << (128 - prefix)
+    };
+    Some(format!(
+        "{}/{prefix}",
+        Ipv6Addr::from(u128::from(v6) & mask)
+    ))
+}
+
+/// A scalar attribute as text: a non-empty string, a number or a bool; `None` for anything
+/// else and for a sensitive value (which never goes into an id or a key that may be shown).
+pub fn scalar(attributes: &Value, key: &str) -> Option<String> {
+    let value = attributes.get(key)?;
+    if value.is_sensitive() {
+        return None;
+    }
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_forms() {
+        assert_eq!(canonical_cidr("67.221.169.243/0").unwrap(), "0.0.0.0/0");
+        assert_eq!(canonical_cidr("10.1.2.3/8").unwrap(), "10.0.0.0/8");
+        assert_eq!(canonical_cidr("10.1.2.3/32").unwrap(), "10.1.2.3/32");
+        assert_eq!(
+            canonical_cidr("2001:DB8:0:0::1/32").unwrap(),
+            "2001:db8::/32"
+        );
+        assert_eq!(canonical_cidr("::/0").unwrap(), "::/0");
+        assert_eq!(canonical_cidr("10.0.0.0/33"), None);
+        assert_eq!(canonical_cidr("arn:aws:iam::1/x"), None);
+        assert_eq!(canonical_cidr("sg-123"), None);
+    }
+}
