@@ -8,11 +8,15 @@
 use aws_sdk_ec2::types::{IcmpTypeCode, NetworkAcl, NetworkAclEntry, PortRange};
 use plumb_model::Value;
 
-use super::Read;
+use super::{AwsType, Read};
 use crate::attrs::{Attrs, Observed, enum_str, managed_by, string_hashcode};
+use crate::ops;
 use crate::region::RegionReader;
 
-pub(super) const TYPES: &[&str] = &["aws_network_acl", "aws_network_acl_rule"];
+pub(super) const TYPES: &[AwsType] = &[
+    AwsType::listed("aws_network_acl", ops::DESCRIBE_NETWORK_ACLS),
+    AwsType::listed("aws_network_acl_rule", ops::DESCRIBE_NETWORK_ACLS),
+];
 
 /// The provider's `defaultACLRuleNumberIPv4` and `defaultACLRuleNumberIPv6`.
 const DEFAULT_RULE_NUMBERS: [i32; 2] = [32767, 32768];

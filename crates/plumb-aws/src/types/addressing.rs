@@ -9,19 +9,19 @@ use aws_sdk_ec2::types::{
     Address, AddressAttributeName, KeyPairInfo, NetworkInterface, PlacementGroup,
 };
 
-use super::Read;
+use super::{AwsType, Read};
 use crate::attrs::{
     Attrs, Observed, count, enum_str, internal_domain, managed_by, name_prefix_from_name,
 };
 use crate::ops;
 use crate::region::{RegionReader, partition};
 
-pub(super) const TYPES: &[&str] = &[
-    "aws_eip",
-    "aws_eip_association",
-    "aws_key_pair",
-    "aws_network_interface",
-    "aws_placement_group",
+pub(super) const TYPES: &[AwsType] = &[
+    AwsType::listed("aws_eip", ops::DESCRIBE_ADDRESSES),
+    AwsType::listed("aws_eip_association", ops::DESCRIBE_ADDRESSES),
+    AwsType::listed("aws_key_pair", ops::DESCRIBE_KEY_PAIRS),
+    AwsType::listed("aws_network_interface", ops::DESCRIBE_NETWORK_INTERFACES),
+    AwsType::listed("aws_placement_group", ops::DESCRIBE_PLACEMENT_GROUPS),
 ];
 
 /// `aws_eip` arguments that exist only in configuration.

@@ -5,11 +5,15 @@ use std::collections::BTreeMap;
 use aws_sdk_ec2::primitives::DateTimeFormat;
 use aws_sdk_ec2::types::{Volume, VolumeAttachment};
 
-use super::Read;
+use super::{AwsType, Read};
 use crate::attrs::{Attrs, Observed, enum_str, managed_by, string_hashcode};
+use crate::ops;
 use crate::region::RegionReader;
 
-pub(super) const TYPES: &[&str] = &["aws_ebs_volume", "aws_volume_attachment"];
+pub(super) const TYPES: &[AwsType] = &[
+    AwsType::listed("aws_ebs_volume", ops::DESCRIBE_VOLUMES),
+    AwsType::listed("aws_volume_attachment", ops::DESCRIBE_VOLUMES),
+];
 
 pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
     let volumes = reader.volumes().await?;

@@ -10,17 +10,20 @@ use aws_sdk_ec2::types::{
 };
 use plumb_model::Value;
 
-use super::Read;
 use super::instance::capacity_reservation;
+use super::{AwsType, Read};
 use crate::attrs::{Attrs, Observed, enum_str, managed_by, name_prefix_from_name, tag_map};
 use crate::ops;
 use crate::region::RegionReader;
 
-pub(super) const TYPES: &[&str] = &[
-    "aws_ami",
-    "aws_ebs_encryption_by_default",
-    "aws_ebs_snapshot",
-    "aws_launch_template",
+pub(super) const TYPES: &[AwsType] = &[
+    AwsType::listed("aws_ami", ops::DESCRIBE_IMAGES),
+    AwsType::listed(
+        "aws_ebs_encryption_by_default",
+        ops::GET_EBS_ENCRYPTION_BY_DEFAULT,
+    ),
+    AwsType::listed("aws_ebs_snapshot", ops::DESCRIBE_SNAPSHOTS),
+    AwsType::listed("aws_launch_template", ops::DESCRIBE_LAUNCH_TEMPLATES),
 ];
 
 pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {

@@ -7,12 +7,15 @@ use aws_sdk_ec2::types::{Instance, InstanceAttributeName, Volume};
 use base64::Engine as _;
 use plumb_model::Value;
 
-use super::Read;
+use super::{AwsType, Read};
 use crate::attrs::{Attrs, Observed, attribute_bool, count, enum_str, managed_by, strings};
 use crate::ops;
 use crate::region::RegionReader;
 
-pub(super) const TYPES: &[&str] = &["aws_instance"];
+pub(super) const TYPES: &[AwsType] = &[AwsType {
+    details: Some(wants_details),
+    ..AwsType::listed("aws_instance", ops::DESCRIBE_INSTANCES)
+}];
 
 /// Attributes `DescribeInstances` does not return: one `DescribeInstanceAttribute` each.
 pub(super) const PER_RESOURCE: &[&str] = &[
@@ -21,6 +24,20 @@ pub(super) const PER_RESOURCE: &[&str] = &[
     "disable_api_stop",
     "instance_initiated_shutdown_behavior",
 ];
+
+/// Whether a state instance holds a value of a [`PER_RESOURCE`] attribute other than the one
+/// AWS gives a new instance: then the calls are worth paying for, because drift there
+/// (termination protection turned off, user data replaced) is what matters.
+fn wants_details(state: &Value) -> bool {
+    super::differs(state, "user_data", &Value::Null)
+        || super::differs(state, "disable_api_termination", &Value::Bool(false))
+        || super::differs(state, "disable_api_stop", &Value::Bool(false))
+        || super::differs(
+            state,
+            "instance_initiated_shutdown_behavior",
+            &Value::string("stop"),
+        )
+}
 
 /// Set from configuration only, or from calls the adapter does not make.
 const UNREAD: &[&str] = &[

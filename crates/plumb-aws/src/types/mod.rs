@@ -15,47 +15,120 @@ mod security_group;
 mod vpc;
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
-use plumb_model::Observation;
+use plumb_model::{Observation, Value};
 
 use crate::attrs::Observed;
+use crate::ops::Operation;
 use crate::region::RegionReader;
 
 type Read = Result<Vec<Observed>, String>;
 
-/// Every type the adapter reads, in the order `plumb adapters` lists them.
-pub const SUPPORTED_TYPES: &[&str] = &[
-    "aws_ami",
-    "aws_ebs_encryption_by_default",
-    "aws_ebs_snapshot",
-    "aws_ebs_volume",
-    "aws_egress_only_internet_gateway",
-    "aws_eip",
-    "aws_eip_association",
-    "aws_flow_log",
-    "aws_instance",
-    "aws_internet_gateway",
-    "aws_key_pair",
-    "aws_launch_template",
-    "aws_main_route_table_association",
-    "aws_nat_gateway",
-    "aws_network_acl",
-    "aws_network_acl_rule",
-    "aws_network_interface",
-    "aws_placement_group",
-    "aws_route",
-    "aws_route_table",
-    "aws_route_table_association",
-    "aws_security_group",
-    "aws_security_group_rule",
-    "aws_subnet",
-    "aws_volume_attachment",
-    "aws_vpc",
-    "aws_vpc_dhcp_options",
-    "aws_vpc_endpoint",
-    "aws_vpc_security_group_egress_rule",
-    "aws_vpc_security_group_ingress_rule",
+/// One type the adapter reads, beside its mapping in its family's module: the listing that
+/// serves it (shared by the family's types, so one call answers them all) and when the state
+/// makes a per-resource read worth its calls.
+#[derive(Debug)]
+pub(crate) struct AwsType {
+    pub(crate) name: &'static str,
+    /// The operation whose answer lists the type's objects: what a reader (and the calls
+    /// table of docs/aws-adapter.md, which a test holds to it) needs to know of the type's cost.
+    #[cfg_attr(
+        not(test),
+        allow(
+            dead_code,
+            reason = "read by the docs test; the family's read makes the call"
+        )
+    )]
+    pub(crate) listing: Operation,
+    /// Whether a state object's values make its one-object-per-call read worth paying for.
+    pub(crate) details: Option<fn(&Value) -> bool>,
+}
+
+impl AwsType {
+    /// A type read from its listing alone.
+    const fn listed(name: &'static str, listing: Operation) -> Self {
+        AwsType {
+            name,
+            listing,
+            details: None,
+        }
+    }
+}
+
+/// The families of types, each a module with its `TYPES` and its `read`.
+#[derive(Clone, Copy, Debug)]
+enum Family {
+    Instance,
+    Ebs,
+    Vpc,
+    SecurityGroup,
+    Routing,
+    Acl,
+    Addressing,
+    Images,
+}
+
+const FAMILIES: &[Family] = &[
+    Family::Instance,
+    Family::Ebs,
+    Family::Vpc,
+    Family::SecurityGroup,
+    Family::Routing,
+    Family::Acl,
+    Family::Addressing,
+    Family::Images,
 ];
+
+impl Family {
+    fn types(self) -> &'static [AwsType] {
+        match self {
+            Family::Instance => instance::TYPES,
+            Family::Ebs => ebs::TYPES,
+            Family::Vpc => vpc::TYPES,
+            Family::SecurityGroup => security_group::TYPES,
+            Family::Routing => routing::TYPES,
+            Family::Acl => acl::TYPES,
+            Family::Addressing => addressing::TYPES,
+            Family::Images => images::TYPES,
+        }
+    }
+
+    async fn read(self, reader: &RegionReader, resource_type: &str) -> Read {
+        match self {
+            Family::Instance => instance::read(reader, resource_type).await,
+            Family::Ebs => ebs::read(reader, resource_type).await,
+            Family::Vpc => vpc::read(reader, resource_type).await,
+            Family::SecurityGroup => security_group::read(reader, resource_type).await,
+            Family::Routing => routing::read(reader, resource_type).await,
+            Family::Acl => acl::read(reader, resource_type).await,
+            Family::Addressing => addressing::read(reader, resource_type).await,
+            Family::Images => images::read(reader, resource_type).await,
+        }
+    }
+}
+
+/// The family and entry of a type the adapter reads.
+fn find(resource_type: &str) -> Option<(Family, &'static AwsType)> {
+    FAMILIES.iter().find_map(|family| {
+        family
+            .types()
+            .iter()
+            .find(|t| t.name == resource_type)
+            .map(|t| (*family, t))
+    })
+}
+
+/// Every type the adapter reads, sorted, as `plumb adapters` lists them.
+pub static SUPPORTED_TYPES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut names: Vec<&str> = FAMILIES
+        .iter()
+        .flat_map(|family| family.types())
+        .map(|t| t.name)
+        .collect();
+    names.sort_unstable();
+    names
+});
 
 /// Reads one type in one region. `wanted` narrows the answer to those ids (managed-only
 /// scans); the listing itself is the same call either way.
@@ -68,25 +141,10 @@ pub(crate) async fn read(
         // A managed-only read of a type the state does not hold: nothing to ask for.
         return Ok(Vec::new());
     }
-    let observed = if instance::TYPES.contains(&resource_type) {
-        instance::read(reader, resource_type).await
-    } else if ebs::TYPES.contains(&resource_type) {
-        ebs::read(reader, resource_type).await
-    } else if vpc::TYPES.contains(&resource_type) {
-        vpc::read(reader, resource_type).await
-    } else if security_group::TYPES.contains(&resource_type) {
-        security_group::read(reader, resource_type).await
-    } else if routing::TYPES.contains(&resource_type) {
-        routing::read(reader, resource_type).await
-    } else if acl::TYPES.contains(&resource_type) {
-        acl::read(reader, resource_type).await
-    } else if addressing::TYPES.contains(&resource_type) {
-        addressing::read(reader, resource_type).await
-    } else if images::TYPES.contains(&resource_type) {
-        images::read(reader, resource_type).await
-    } else {
+    let Some((family, _)) = find(resource_type) else {
         return Err(format!("{resource_type} is not read by the AWS adapter"));
-    }?;
+    };
+    let observed = family.read(reader, resource_type).await?;
     Ok(observed
         .into_iter()
         .filter(|o| wanted.is_none_or(|ids| ids.contains(&o.id)))
@@ -94,32 +152,20 @@ pub(crate) async fn read(
         .collect())
 }
 
-/// Whether a state object holds a value of a per-resource attribute other than the one AWS
-/// gives a new resource: then its one-resource-per-call read is worth paying for, because
-/// drift there (termination protection turned off, user data replaced) is what matters.
-pub fn wants_per_resource_read(resource_type: &str, state: &plumb_model::Value) -> bool {
-    use plumb_model::Value;
-    let set = |key: &str| state.get(key).map(Value::unmarked);
-    let differs = |key: &str, default: &Value| {
-        set(key).is_some_and(|v| !v.is_null() && !v.is_empty_like() && v != default)
-    };
-    match resource_type {
-        "aws_instance" => {
-            differs("user_data", &Value::Null)
-                || differs("disable_api_termination", &Value::Bool(false))
-                || differs("disable_api_stop", &Value::Bool(false))
-                || differs(
-                    "instance_initiated_shutdown_behavior",
-                    &Value::string("stop"),
-                )
-        }
-        "aws_vpc" => {
-            differs("enable_dns_hostnames", &Value::Bool(false))
-                || differs("enable_dns_support", &Value::Bool(true))
-                || differs("enable_network_address_usage_metrics", &Value::Bool(false))
-        }
-        _ => false,
-    }
+/// Whether a state object's values make its per-resource read worth paying for (the type's
+/// `details`).
+pub fn wants_per_resource_read(resource_type: &str, state: &Value) -> bool {
+    find(resource_type)
+        .and_then(|(_, t)| t.details)
+        .is_some_and(|wants| wants(state))
+}
+
+/// Whether a state object holds a value of `key` other than `default` (set, and not empty).
+fn differs(state: &Value, key: &str, default: &Value) -> bool {
+    state
+        .get(key)
+        .map(Value::unmarked)
+        .is_some_and(|v| !v.is_null() && !v.is_empty_like() && v != default)
 }
 
 /// Test support: checks that an observation accounts for every attribute of its type's shipped
@@ -173,29 +219,72 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_supported_type_has_a_module_and_a_shipped_schema() {
-        let modules: Vec<&str> = [
-            instance::TYPES,
-            ebs::TYPES,
-            vpc::TYPES,
-            security_group::TYPES,
-            routing::TYPES,
-            acl::TYPES,
-            addressing::TYPES,
-            images::TYPES,
-        ]
-        .concat();
-        let mut sorted = modules.clone();
-        sorted.sort_unstable();
-        let mut supported = SUPPORTED_TYPES.to_vec();
-        supported.sort_unstable();
-        assert_eq!(
-            sorted, supported,
-            "SUPPORTED_TYPES and the modules' TYPES agree"
-        );
+    fn every_supported_type_is_in_one_family_and_has_a_schema_and_a_catalog_entry() {
+        let count: usize = FAMILIES.iter().map(|f| f.types().len()).sum();
+        let mut names = SUPPORTED_TYPES.clone();
+        names.dedup();
+        assert_eq!(names.len(), count, "a type is in two families");
         let schemas = plumb_schema::shipped_ref();
-        for t in SUPPORTED_TYPES {
+        for t in SUPPORTED_TYPES.iter() {
             assert!(schemas.resource(t).is_some(), "{t} has no shipped schema");
+            assert!(
+                plumb_model::catalog::info(t).is_some(),
+                "{t} has no descriptor in plumb_model::catalog"
+            );
+            let (_, entry) = find(t).unwrap();
+            assert!(
+                crate::ops::OPERATIONS.contains(&entry.listing),
+                "{t}: its listing is not one of the adapter's operations"
+            );
         }
+    }
+
+    /// docs/aws-adapter.md's table of calls names each type on the row of its listing.
+    #[test]
+    fn the_docs_name_each_types_listing() {
+        let doc = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/aws-adapter.md"),
+        )
+        .unwrap();
+        for family in FAMILIES {
+            for t in family.types() {
+                let named = format!("`{}`", t.name);
+                let row = doc.lines().filter(|l| l.starts_with('|')).find(|l| {
+                    l.split('|')
+                        .nth(2)
+                        .is_some_and(|cell| cell.contains(&named))
+                });
+                let Some(row) = row else {
+                    panic!("docs/aws-adapter.md: no row of the calls table names {named}");
+                };
+                let listing = row.split('|').nth(1).unwrap_or_default();
+                assert!(
+                    listing.contains(&format!("`{}`", t.listing.name)),
+                    "docs/aws-adapter.md: {named} is on the row of {listing}, but is listed by {}",
+                    t.listing.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn per_resource_reads_are_asked_only_where_the_state_differs_from_the_default() {
+        let state = |json: &str| -> Value { serde_json::from_str(json).unwrap() };
+        assert!(!wants_per_resource_read(
+            "aws_instance",
+            &state(r#"{"disable_api_termination": false, "user_data": null}"#)
+        ));
+        assert!(wants_per_resource_read(
+            "aws_instance",
+            &state(r#"{"disable_api_termination": true}"#)
+        ));
+        assert!(wants_per_resource_read(
+            "aws_vpc",
+            &state(r#"{"enable_dns_support": false}"#)
+        ));
+        assert!(!wants_per_resource_read(
+            "aws_subnet",
+            &state(r#"{"enable_dns_support": false}"#)
+        ));
     }
 }

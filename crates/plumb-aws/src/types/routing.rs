@@ -8,7 +8,7 @@
 //! routes); an `aws_route` is every route made with `CreateRoute`, under the provider's id
 //! `r-{route table}{crc32(destination)}`.
 
-use super::Read;
+use super::{AwsType, Read};
 use crate::attrs::{
     Attrs, Observed, count, enum_str, internal_domain, managed_by, string_hashcode, strings,
 };
@@ -19,16 +19,22 @@ use aws_sdk_ec2::types::{
     RouteTable, RouteTableAssociation, RouteTableAssociationStateCode, Tag, VpcEndpoint,
 };
 
-pub(super) const TYPES: &[&str] = &[
-    "aws_route_table",
-    "aws_route",
-    "aws_route_table_association",
-    "aws_main_route_table_association",
-    "aws_egress_only_internet_gateway",
-    "aws_nat_gateway",
-    "aws_vpc_endpoint",
-    "aws_vpc_dhcp_options",
-    "aws_flow_log",
+pub(super) const TYPES: &[AwsType] = &[
+    AwsType::listed("aws_route_table", ops::DESCRIBE_ROUTE_TABLES),
+    AwsType::listed("aws_route", ops::DESCRIBE_ROUTE_TABLES),
+    AwsType::listed("aws_route_table_association", ops::DESCRIBE_ROUTE_TABLES),
+    AwsType::listed(
+        "aws_main_route_table_association",
+        ops::DESCRIBE_ROUTE_TABLES,
+    ),
+    AwsType::listed(
+        "aws_egress_only_internet_gateway",
+        ops::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS,
+    ),
+    AwsType::listed("aws_nat_gateway", ops::DESCRIBE_NAT_GATEWAYS),
+    AwsType::listed("aws_vpc_endpoint", ops::DESCRIBE_VPC_ENDPOINTS),
+    AwsType::listed("aws_vpc_dhcp_options", ops::DESCRIBE_DHCP_OPTIONS),
+    AwsType::listed("aws_flow_log", ops::DESCRIBE_FLOW_LOGS),
 ];
 
 /// The provider's `gatewayIDLocal` and `gatewayIDVPCLattice`: routes AWS keeps by itself.

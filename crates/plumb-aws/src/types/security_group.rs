@@ -10,15 +10,25 @@ use std::collections::BTreeMap;
 use aws_sdk_ec2::types::{IpPermission, SecurityGroup, SecurityGroupRule, UserIdGroupPair};
 use plumb_model::Value;
 
-use super::Read;
+use super::{AwsType, Read};
 use crate::attrs::{Attrs, Observed, managed_by};
+use crate::ops;
 use crate::region::RegionReader;
 
-pub(super) const TYPES: &[&str] = &[
-    "aws_security_group",
-    "aws_security_group_rule",
-    "aws_vpc_security_group_ingress_rule",
-    "aws_vpc_security_group_egress_rule",
+pub(super) const TYPES: &[AwsType] = &[
+    AwsType::listed("aws_security_group", ops::DESCRIBE_SECURITY_GROUPS),
+    AwsType::listed(
+        "aws_security_group_rule",
+        ops::DESCRIBE_SECURITY_GROUP_RULES,
+    ),
+    AwsType::listed(
+        "aws_vpc_security_group_ingress_rule",
+        ops::DESCRIBE_SECURITY_GROUP_RULES,
+    ),
+    AwsType::listed(
+        "aws_vpc_security_group_egress_rule",
+        ops::DESCRIBE_SECURITY_GROUP_RULES,
+    ),
 ];
 
 pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {

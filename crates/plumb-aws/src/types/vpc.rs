@@ -10,12 +10,19 @@ use std::collections::BTreeMap;
 use aws_sdk_ec2::types::{InternetGateway, Subnet, Vpc, VpcAttributeName};
 use plumb_model::Value;
 
-use super::Read;
+use super::{AwsType, Read};
 use crate::attrs::{Attrs, Observed, attribute_bool, enum_str, managed_by};
 use crate::ops;
 use crate::region::{RegionReader, listing};
 
-pub(super) const TYPES: &[&str] = &["aws_vpc", "aws_subnet", "aws_internet_gateway"];
+pub(super) const TYPES: &[AwsType] = &[
+    AwsType {
+        details: Some(wants_details),
+        ..AwsType::listed("aws_vpc", ops::DESCRIBE_VPCS)
+    },
+    AwsType::listed("aws_subnet", ops::DESCRIBE_SUBNETS),
+    AwsType::listed("aws_internet_gateway", ops::DESCRIBE_INTERNET_GATEWAYS),
+];
 
 /// `DescribeVpcAttribute` answers one attribute of one VPC per call.
 pub(super) const PER_RESOURCE: &[&str] = &[
@@ -23,6 +30,17 @@ pub(super) const PER_RESOURCE: &[&str] = &[
     "enable_dns_support",
     "enable_network_address_usage_metrics",
 ];
+
+/// Whether a state VPC sets a [`PER_RESOURCE`] attribute to other than AWS's default.
+fn wants_details(state: &Value) -> bool {
+    super::differs(state, "enable_dns_hostnames", &Value::Bool(false))
+        || super::differs(state, "enable_dns_support", &Value::Bool(true))
+        || super::differs(
+            state,
+            "enable_network_address_usage_metrics",
+            &Value::Bool(false),
+        )
+}
 
 pub(super) async fn read(reader: &RegionReader, resource_type: &str) -> Read {
     match resource_type {
