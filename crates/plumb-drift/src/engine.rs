@@ -197,6 +197,8 @@ struct Scan<'a> {
     unverified: BTreeMap<(String, AttrPath, String), usize>,
     schemaless: BTreeSet<String>,
     summary: Summary,
+    /// Changed findings' fingerprints, each with the live object it was compared with.
+    compared_with: BTreeMap<String, usize>,
 }
 
 /// The parts of a resource every record about it repeats.
@@ -619,6 +621,7 @@ impl<'a> Scan<'a> {
             unverified: BTreeMap::new(),
             schemaless: BTreeSet::new(),
             summary: Summary::default(),
+            compared_with: BTreeMap::new(),
         }
     }
 
@@ -632,6 +635,7 @@ impl<'a> Scan<'a> {
         }
         self.schemaless.extend(other.schemaless);
         self.summary.add(&other.summary);
+        self.compared_with.extend(other.compared_with);
     }
 }
 
@@ -898,6 +902,7 @@ fn scan_resource<'a>(
     }
     let key = match_key(base, subject.id.unwrap_or_default(), &resource.attributes);
     let assembled;
+    let mut compared_with = None;
     let found = match find_live(
         resource,
         &(region, base, key),
@@ -908,6 +913,7 @@ fn scan_resource<'a>(
     ) {
         Some(index) => {
             matched[index] = true;
+            compared_with = Some(index);
             Some(&observations[index])
         }
         None => match assemble_rule(resource, region, base, live_index, input.live.observations) {
@@ -956,6 +962,9 @@ fn scan_resource<'a>(
     fired.dedup();
     finding.rules = fired;
     finding.attributes = diffs;
+    if let Some(index) = compared_with {
+        scan.compared_with.insert(finding.fingerprint.clone(), index);
+    }
     push(scan, finding);
 }
 
@@ -1385,6 +1394,7 @@ fn finish(
         unverified,
         schemaless,
         mut summary,
+        compared_with,
         ..
     } = scan;
     count(
@@ -1428,6 +1438,7 @@ fn finish(
         unverified,
         schemaless_types: schemaless.into_iter().collect(),
         warnings,
+        compared_with,
     }
 }
 

@@ -26,7 +26,7 @@ pub mod rules;
 pub mod score;
 mod separate;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use plumb_model::{
     Configuration, Finding, Ignored, Observation, Pending, Scope, StateDoc, Summary, Suppressed,
@@ -108,6 +108,11 @@ pub struct ScanOutput {
     /// Types compared generically, with no provider schema.
     pub schemaless_types: Vec<String>,
     pub warnings: Vec<String>,
+    /// Each `changed` finding's fingerprint, with the index (in the live view's observations)
+    /// of the live object it was compared with: outputs that show whole objects (`plan-json`)
+    /// take the object matching chose, rather than match again. A rule resource assembled
+    /// from several live rules has no one object and is not here.
+    pub compared_with: BTreeMap<String, usize>,
 }
 
 /// Marks every sensitive value in a resource's whole attribute object (see the design's
