@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::formats::{self, Format};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "plumb",
@@ -85,7 +87,7 @@ pub struct InputArgs {
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Output format for standard output (or for a plain `--output PATH`).
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_name = "FORMAT", value_parser = formats::INSPECT.parser())]
     pub format: Option<Format>,
     /// Write the `--format` to PATH instead of standard output, or FORMAT=PATH to write
     /// another format as well. Repeatable.
@@ -93,18 +95,12 @@ pub struct OutputArgs {
     pub output: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
-
 /// What to write and where, for the drift reports of `scan` and `check-plan`.
 #[derive(Debug, Args)]
 pub struct ReportOutputArgs {
     /// Output format for standard output (or for a plain `--output PATH`).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<ReportFormat>,
+    #[arg(long, value_name = "FORMAT", value_parser = formats::DRIFT.parser())]
+    pub format: Option<Format>,
     /// Write the `--format` to PATH instead of standard output, or FORMAT=PATH to write
     /// another format as well (`--output sarif=plumb.sarif`). Repeatable.
     #[arg(long, value_name = "PATH|FORMAT=PATH")]
@@ -113,21 +109,6 @@ pub struct ReportOutputArgs {
     /// (GitHub's 65,536 by default). What does not fit is cut, and the comment says so.
     #[arg(long, value_name = "N", default_value_t = 65_536, value_parser = clap::value_parser!(u32).range(1024..))]
     pub max_comment_size: u32,
-}
-
-/// The drift report formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// A summary and the findings by severity, for a terminal.
-    Table,
-    /// The JSON report (docs/json-format.md).
-    Json,
-    /// A pull-request comment, with a hidden marker to update it in place.
-    Markdown,
-    /// SARIF 2.1.0, for code scanning.
-    Sarif,
-    /// The shape of `terraform show -json` (`resource_drift`), for policy tools.
-    PlanJson,
 }
 
 #[derive(Debug, Args)]
@@ -323,34 +304,35 @@ pub struct DiffArgs {
     #[arg(long, value_name = "FILE")]
     pub schema: Vec<PathBuf>,
     #[command(flatten)]
-    pub output: ParityOutputArgs,
+    pub output: DiffOutputArgs,
     /// Exit 2 when a change is at least this severe.
     #[arg(long, value_enum, default_value = "none", value_name = "SEVERITY")]
     pub fail_on: FailOn,
 }
 
-/// What to write and where, for `parity` and `diff`.
+/// What to write and where, for `parity`.
 #[derive(Debug, Args)]
 pub struct ParityOutputArgs {
     /// Output format for standard output (or for a plain `--output PATH`).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<ParityFormat>,
+    #[arg(long, value_name = "FORMAT", value_parser = formats::PARITY.parser())]
+    pub format: Option<Format>,
     /// Write the `--format` to PATH instead of standard output, or FORMAT=PATH to write
     /// another format as well. Repeatable.
     #[arg(long, value_name = "PATH|FORMAT=PATH")]
     pub output: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ParityFormat {
-    /// A matrix: one row per finding, one column per environment.
-    Table,
-    /// JSON (docs/parity-format.md).
-    Json,
-    /// For a pull request or an issue.
-    Markdown,
-    /// SARIF 2.1.0, for code scanning (`parity` only).
-    Sarif,
+/// What to write and where, for `diff`: the formats of `parity` but SARIF, which locates
+/// findings in code, and a diff of two states has none.
+#[derive(Debug, Args)]
+pub struct DiffOutputArgs {
+    /// Output format for standard output (or for a plain `--output PATH`).
+    #[arg(long, value_name = "FORMAT", value_parser = formats::DIFF.parser())]
+    pub format: Option<Format>,
+    /// Write the `--format` to PATH instead of standard output, or FORMAT=PATH to write
+    /// another format as well. Repeatable.
+    #[arg(long, value_name = "PATH|FORMAT=PATH")]
+    pub output: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -364,22 +346,11 @@ pub struct ReportArgs {
     /// The window: `30d`, `12h`, `2w`, or a date (`2026-11-01`).
     #[arg(long, value_name = "WHEN", default_value = "30d")]
     pub since: String,
-    #[arg(long, value_enum, default_value = "html", value_name = "FORMAT")]
-    pub format: HistoryFormat,
+    #[arg(long, default_value = "html", value_name = "FORMAT", value_parser = formats::HISTORY.parser())]
+    pub format: Format,
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-/// The history report's formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HistoryFormat {
-    /// One self-contained page with trend charts, for a CI artifact.
-    Html,
-    /// The same summary, for a chat message or a tracking issue.
-    Markdown,
-    /// The numbers, for dashboards.
-    Json,
 }
 
 #[derive(Debug, Args)]
@@ -436,20 +407,13 @@ pub struct PluginArgs {
 pub struct AdaptersArgs {
     #[command(flatten)]
     pub plugins: PluginArgs,
-    #[arg(long, value_enum, default_value = "table", value_name = "FORMAT")]
+    #[arg(long, default_value = "table", value_name = "FORMAT", value_parser = formats::ADAPTERS.parser())]
     pub format: Format,
 }
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// `markdown` is the page `docs/rules.md` is generated from.
-    #[arg(long, value_enum, default_value = "table", value_name = "FORMAT")]
-    pub format: RulesFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RulesFormat {
-    Table,
-    Json,
-    Markdown,
+    #[arg(long, default_value = "table", value_name = "FORMAT", value_parser = formats::RULES.parser())]
+    pub format: Format,
 }

@@ -6,6 +6,7 @@
 
 mod cli;
 mod commands;
+mod formats;
 mod inputs;
 mod output;
 

@@ -5,54 +5,42 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use clap::ValueEnum;
 use plumb_report::TableOptions;
 
-use crate::cli::{Format, OutputArgs, ReportFormat, ReportOutputArgs};
+use crate::formats::{Format, Offer, Report};
 
 /// One rendering to make: a format and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target<F = Format> {
-    pub format: F,
+pub struct Target {
+    pub format: Format,
     /// `None` is standard output.
     pub path: Option<PathBuf>,
 }
 
-/// Turns `--format` and `--output` into the list of renderings to make. Standard output gets
-/// `--format` (default table) unless a plain `--output PATH` redirected it.
-pub fn targets(args: &OutputArgs) -> Result<Vec<Target>> {
-    targets_of(args.format, &args.output, Format::Table)
-}
-
-/// [`targets`] for the drift reports' formats.
-pub fn report_targets(args: &ReportOutputArgs) -> Result<Vec<Target<ReportFormat>>> {
-    targets_of(args.format, &args.output, ReportFormat::Table)
-}
-
-/// [`targets`] for the `parity` and `diff` formats.
-pub fn parity_targets(
-    args: &crate::cli::ParityOutputArgs,
-) -> Result<Vec<Target<crate::cli::ParityFormat>>> {
-    targets_of(args.format, &args.output, crate::cli::ParityFormat::Table)
-}
-
-fn targets_of<F: ValueEnum + Copy>(
-    format: Option<F>,
-    outputs: &[String],
-    table: F,
-) -> Result<Vec<Target<F>>> {
-    let default_format = format.unwrap_or(table);
+/// Turns `--format` and `--output` into the list of renderings to make, in the formats `offer`
+/// lists. Standard output gets `--format` (default: the offer's first) unless a plain
+/// `--output PATH` redirected it. `FORMAT=PATH` takes a format's name in any case; a name the
+/// command does not offer is refused rather than read as a path.
+pub fn targets(offer: &Offer, format: Option<Format>, outputs: &[String]) -> Result<Vec<Target>> {
+    let default_format = format.unwrap_or_else(|| offer.default_format());
     let mut targets = Vec::new();
     let mut stdout_redirected = false;
     for spec in outputs {
-        let (format, path) = match spec.split_once('=') {
-            Some((name, path)) if F::from_str(name, true).is_ok() => {
-                (F::from_str(name, true).map_err(anyhow::Error::msg)?, path)
+        let named = spec
+            .split_once('=')
+            .and_then(|(name, path)| Some((name, Format::named(name)?, path)));
+        let (format, path) = if let Some((name, format, path)) = named {
+            if !offer.formats.contains(&format) {
+                bail!(
+                    "--output {spec}: {name} is not a format of {} (it writes {})",
+                    offer.commands.join(" or "),
+                    offer.listed()
+                );
             }
-            _ => {
-                stdout_redirected = true;
-                (default_format, spec.as_str())
-            }
+            (format, path)
+        } else {
+            stdout_redirected = true;
+            (default_format, spec.as_str())
         };
         if path.is_empty() {
             bail!("--output {spec}: no path given");
@@ -76,7 +64,7 @@ fn targets_of<F: ValueEnum + Copy>(
 
 /// Table layout for standard output: colour and wrapping only on a terminal, never with
 /// `NO_COLOR`; files get neither.
-pub fn table_options<F>(target: &Target<F>) -> TableOptions {
+pub fn table_options(target: &Target) -> TableOptions {
     let terminal = target.path.is_none() && std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     TableOptions {
@@ -231,16 +219,15 @@ pub fn write_stdout(render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) 
     }
 }
 
-/// Writes every target with `render(format, options, writer)`.
-pub fn emit<F: Copy>(
-    targets: &[Target<F>],
-    mut render: impl FnMut(F, TableOptions, &mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
+/// Writes `report` to every target, each in its format.
+pub fn emit(targets: &[Target], report: &Report<'_>) -> Result<()> {
     for target in targets {
         let options = table_options(target);
+        let render =
+            |out: &mut dyn Write| crate::formats::render(target.format, report, options, out);
         match &target.path {
-            None => write_stdout(|out| render(target.format, options, out))?,
-            Some(path) => write_file(path, |out| render(target.format, options, out))?,
+            None => write_stdout(render)?,
+            Some(path) => write_file(path, render)?,
         }
     }
     Ok(())
@@ -250,16 +237,16 @@ pub fn emit<F: Copy>(
 mod tests {
     use super::*;
 
-    fn args(format: Option<Format>, output: &[&str]) -> OutputArgs {
-        OutputArgs {
-            format,
-            output: output.iter().map(ToString::to_string).collect(),
-        }
+    use crate::formats::{FORMATS, INSPECT, OFFERS};
+
+    fn inspect_targets(format: Option<Format>, output: &[&str]) -> Result<Vec<Target>> {
+        let output: Vec<String> = output.iter().map(ToString::to_string).collect();
+        targets(&INSPECT, format, &output)
     }
 
     #[test]
     fn stdout_gets_the_format_unless_redirected() {
-        let t = targets(&args(None, &[])).unwrap();
+        let t = inspect_targets(None, &[]).unwrap();
         assert_eq!(
             t,
             vec![Target {
@@ -267,7 +254,7 @@ mod tests {
                 path: None
             }]
         );
-        let t = targets(&args(Some(Format::Json), &["out.json"])).unwrap();
+        let t = inspect_targets(Some(Format::Json), &["out.json"]).unwrap();
         assert_eq!(
             t,
             vec![Target {
@@ -275,7 +262,7 @@ mod tests {
                 path: Some("out.json".into())
             }]
         );
-        let t = targets(&args(None, &["json=r.json"])).unwrap();
+        let t = inspect_targets(None, &["json=r.json"]).unwrap();
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].path, None);
         assert_eq!(
@@ -289,12 +276,70 @@ mod tests {
 
     #[test]
     fn an_equals_sign_in_a_plain_path_is_kept() {
-        let t = targets(&args(None, &["dir/a=b.txt"])).unwrap();
+        let t = inspect_targets(None, &["dir/a=b.txt"]).unwrap();
         assert_eq!(
             t,
             vec![Target {
                 format: Format::Table,
                 path: Some("dir/a=b.txt".into())
+            }]
+        );
+    }
+
+    /// `--output FORMAT=PATH` with every format of the registry, for every command: an offered
+    /// one (in any case) adds that rendering beside standard output's; another is refused with
+    /// the formats the command writes.
+    #[test]
+    fn every_format_parses_as_an_output_where_it_is_offered() {
+        for offer in OFFERS {
+            for spec in FORMATS {
+                for name in [spec.name.to_owned(), spec.name.to_uppercase()] {
+                    let output = [format!("{name}=out/r.{name}")];
+                    let result = targets(offer, None, &output);
+                    if offer.formats.contains(&spec.format) {
+                        let t = result.unwrap();
+                        assert_eq!(
+                            t,
+                            vec![
+                                Target {
+                                    format: offer.default_format(),
+                                    path: None
+                                },
+                                Target {
+                                    format: spec.format,
+                                    path: Some(format!("out/r.{name}").into())
+                                }
+                            ]
+                        );
+                    } else {
+                        let err = result.unwrap_err().to_string();
+                        assert_eq!(
+                            err,
+                            format!(
+                                "--output {name}=out/r.{name}: {name} is not a format of {} (it writes {})",
+                                offer.commands.join(" or "),
+                                offer.listed()
+                            )
+                        );
+                    }
+                }
+            }
+            let err = targets(offer, None, &[format!("{}=", offer.formats[0].name())])
+                .unwrap_err()
+                .to_string();
+            assert!(err.ends_with(": no path given"), "{err}");
+        }
+    }
+
+    /// A name that is no format at all is a path, as it always was (`a=b.txt`).
+    #[test]
+    fn an_unknown_format_name_is_part_of_a_path() {
+        let t = inspect_targets(Some(Format::Json), &["yaml=r.yaml"]).unwrap();
+        assert_eq!(
+            t,
+            vec![Target {
+                format: Format::Json,
+                path: Some("yaml=r.yaml".into())
             }]
         );
     }

@@ -43,7 +43,7 @@ pub struct DriftItem {
 }
 
 /// Everything `plumb report` shows.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct HistoryView {
     /// The workspace reported on; `None` for all of them.
     pub workspace: Option<String>,

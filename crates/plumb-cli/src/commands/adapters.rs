@@ -11,7 +11,8 @@ use plumb_adapter::AdapterError;
 use plumb_adapter::external::{self, ExternalAdapter, Plugin};
 use serde_json::json;
 
-use crate::cli::{AdaptersArgs, Format, PluginArgs};
+use crate::cli::{AdaptersArgs, PluginArgs};
+use crate::formats::Report;
 use crate::{exit, output};
 
 /// When the built-in AWS adapter reads.
@@ -51,6 +52,14 @@ fn started(args: &PluginArgs) -> Result<Vec<Started>> {
             .filter_map(|handle| handle.join().ok())
             .collect()
     }))
+}
+
+/// The listing: a row per adapter, and whether any plugin was found (the table says where
+/// none was looked for otherwise).
+#[derive(Default)]
+pub struct AdapterList {
+    rows: Vec<Row>,
+    plugins_found: bool,
 }
 
 /// One row of the listing.
@@ -128,14 +137,29 @@ pub fn run(args: &AdaptersArgs) -> Result<u8> {
         });
     }
     let plugins_found = rows.iter().any(|r| r.kind == "plugin");
-    output::write_stdout(|out| match args.format {
-        Format::Table => render_table(&rows, plugins_found, out),
-        Format::Json => render_json(&rows, out),
-    })?;
+    let list = AdapterList {
+        rows,
+        plugins_found,
+    };
+    let stdout = output::Target {
+        format: args.format,
+        path: None,
+    };
+    output::emit(&[stdout], &Report::Adapters(&list))?;
     match broken.as_slice() {
         [] => Ok(exit::OK),
         [one] => bail!("{one}"),
         [first, rest @ ..] => bail!("{first} (and {} more plugins failed)", rest.len()),
+    }
+}
+
+impl AdapterList {
+    pub fn render_table(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        render_table(&self.rows, self.plugins_found, out)
+    }
+
+    pub fn render_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        render_json(&self.rows, out)
     }
 }
 

@@ -11,13 +11,14 @@ use plumb_drift::{LiveView, ScanInput};
 use plumb_report::plan_json::DriftEntry;
 
 use crate::cli::CheckPlanArgs;
+use crate::formats;
 use crate::{inputs, output};
 
 pub fn run(args: &CheckPlanArgs) -> Result<u8> {
     if !args.inputs.state.is_empty() {
         bail!("--state: check-plan reads the state recorded in the plan, not another one");
     }
-    let targets = output::report_targets(&args.output)?;
+    let targets = output::targets(&formats::DRIFT, args.output.format, &args.output.output)?;
     let schemas = inputs::schemas(&args.inputs.schema)?;
     let (origin, bytes) = if args.plan == "-" {
         let mut bytes = Vec::new();

@@ -1,18 +1,14 @@
 //! `plumb diff OLD NEW`: what changed between two states (or two snapshots).
 
 use anyhow::{Result, bail};
-use plumb_report::parity::{DiffReport, render_diff_json, render_diff_markdown, render_diff_table};
+use plumb_report::parity::DiffReport;
 
-use crate::cli::{DiffArgs, ParityFormat};
+use crate::cli::DiffArgs;
+use crate::formats::{self, Report};
 use crate::{inputs, output};
 
 pub fn run(args: &DiffArgs) -> Result<u8> {
-    let targets = output::parity_targets(&args.output)?;
-    if targets.iter().any(|t| t.format == ParityFormat::Sarif) {
-        bail!(
-            "diff writes table, json or markdown: SARIF locates findings in code, and a diff of two states has none"
-        );
-    }
+    let targets = output::targets(&formats::DIFF, args.output.format, &args.output.output)?;
     let schemas = inputs::schemas(&args.schema)?;
     let policy = inputs::policy(args.policy.as_deref(), None)?;
     let side = |path: &std::path::Path, name: &str, warnings: &mut Vec<String>| {
@@ -47,11 +43,7 @@ pub fn run(args: &DiffArgs) -> Result<u8> {
         changes: &result.changes,
         warnings: &warnings,
     };
-    output::emit(&targets, |format, options, out| match format {
-        ParityFormat::Table => render_diff_table(&report, out, options),
-        ParityFormat::Json => render_diff_json(&report, out),
-        ParityFormat::Markdown | ParityFormat::Sarif => render_diff_markdown(&report, out),
-    })?;
+    output::emit(&targets, &Report::Diff(&report))?;
     Ok(args
         .fail_on
         .exit_code(result.changes.iter().map(|c| c.severity)))

@@ -1,13 +1,14 @@
 //! `plumb inspect`: show what was read, before anything is compared.
 
 use anyhow::Result;
-use plumb_report::inspect::{Inspection, render_json, render_table};
+use plumb_report::inspect::Inspection;
 
-use crate::cli::{Format, InspectArgs};
+use crate::cli::InspectArgs;
+use crate::formats::{self, Report};
 use crate::{exit, inputs, output};
 
 pub fn run(args: &InspectArgs) -> Result<u8> {
-    let targets = output::targets(&args.output)?;
+    let targets = output::targets(&formats::INSPECT, args.output.format, &args.output.output)?;
     let (config_dir, state_paths) = inputs::resolve(&args.inputs)?;
     let schemas = inputs::schemas(&args.inputs.schema)?;
     let states = inputs::states(&state_paths, &schemas)?;
@@ -18,9 +19,6 @@ pub fn run(args: &InspectArgs) -> Result<u8> {
         states: &states,
         config: config.as_ref(),
     };
-    output::emit(&targets, |format, options, out| match format {
-        Format::Table => render_table(&inspection, out, options),
-        Format::Json => render_json(&inspection, out),
-    })?;
+    output::emit(&targets, &Report::Inspect(&inspection))?;
     Ok(exit::OK)
 }

@@ -16,6 +16,8 @@ mod snapshot;
 
 use anyhow::Result;
 
+pub use adapters::AdapterList;
+
 use crate::cli::{Cli, Command};
 
 pub fn run(cli: Cli) -> Result<u8> {

@@ -7,12 +7,10 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow, bail};
 use plumb_adapter::{Adapter, FetchRequest, SnapshotAdapter};
 use plumb_drift::parity::{EnvResource, Environment, ParityInput};
-use plumb_report::parity::{
-    ParityReport, render_parity_json, render_parity_markdown, render_parity_table,
-};
-use plumb_report::sarif::render_parity_sarif;
+use plumb_report::parity::ParityReport;
 
-use crate::cli::{ParityArgs, ParityFormat};
+use crate::cli::ParityArgs;
+use crate::formats::{self, Report};
 use crate::{inputs, output};
 
 /// True when `path` is a plumb snapshot rather than a Terraform document: both begin with a
@@ -114,7 +112,7 @@ pub(super) fn environment(
 }
 
 pub fn run(args: &ParityArgs) -> Result<u8> {
-    let targets = output::parity_targets(&args.output)?;
+    let targets = output::targets(&formats::PARITY, args.output.format, &args.output.output)?;
     if args.envs.len() < 2 {
         bail!("parity compares two or more environments: give --env NAME=SOURCE at least twice");
     }
@@ -167,12 +165,13 @@ pub fn run(args: &ParityArgs) -> Result<u8> {
         warnings: &read_warnings,
     };
     let rules = super::rules::rule_infos();
-    output::emit(&targets, |format, options, out| match format {
-        ParityFormat::Table => render_parity_table(&report, out, options),
-        ParityFormat::Json => render_parity_json(&report, out),
-        ParityFormat::Markdown => render_parity_markdown(&report, out),
-        ParityFormat::Sarif => render_parity_sarif(&report, &rules, out),
-    })?;
+    output::emit(
+        &targets,
+        &Report::Parity {
+            report: &report,
+            rules: &rules,
+        },
+    )?;
     Ok(args
         .fail_on
         .exit_code(result.findings.iter().map(|f| f.severity)))

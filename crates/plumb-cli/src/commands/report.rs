@@ -2,10 +2,10 @@
 
 use anyhow::{Result, bail};
 use plumb_history::{Episode, History, format_time, parse_since};
-use plumb_report::history::{DriftItem, HistoryView, RunPoint, SEVERITIES, render_history_json};
-use plumb_report::history_pages::{render_history_html, render_history_markdown};
+use plumb_report::history::{DriftItem, HistoryView, RunPoint, SEVERITIES};
 
-use crate::cli::{HistoryFormat, ReportArgs};
+use crate::cli::ReportArgs;
+use crate::formats::Report;
 use crate::{exit, output};
 
 pub fn run(args: &ReportArgs) -> Result<u8> {
@@ -71,14 +71,10 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         resolved: metrics.ended.iter().map(item).collect(),
         open: metrics.open.iter().map(open_item).collect(),
     };
-    let render = |out: &mut dyn std::io::Write| match args.format {
-        HistoryFormat::Html => render_history_html(&view, out),
-        HistoryFormat::Markdown => render_history_markdown(&view, out),
-        HistoryFormat::Json => render_history_json(&view, out),
+    let target = output::Target {
+        format: args.format,
+        path: args.output.clone(),
     };
-    match &args.output {
-        Some(path) => output::write_file(path, render)?,
-        None => output::write_stdout(render)?,
-    }
+    output::emit(&[target], &Report::History(&view))?;
     Ok(exit::OK)
 }

@@ -3,11 +3,10 @@
 
 use anyhow::Result;
 use plumb_drift::judgements::ENGINE_JUDGEMENTS;
-use plumb_report::rules::{
-    Catalog, NoiseInfo, RuleInfo, render_json, render_markdown, render_table,
-};
+use plumb_report::rules::{Catalog, NoiseInfo, RuleInfo};
 
-use crate::cli::{Format, RulesArgs, RulesFormat};
+use crate::cli::RulesArgs;
+use crate::formats::Report;
 use crate::{exit, output};
 
 /// The classification rules with their docs, as the renderers take them (`plumb rules`, SARIF).
@@ -52,14 +51,10 @@ pub fn run(args: &RulesArgs) -> Result<u8> {
         normalizers: &normalizers,
         judgements: &judgements,
     };
-    let options = output::table_options(&output::Target {
-        format: Format::Table,
+    let stdout = output::Target {
+        format: args.format,
         path: None,
-    });
-    output::write_stdout(|out| match args.format {
-        RulesFormat::Table => render_table(&catalog, out, options),
-        RulesFormat::Json => render_json(&catalog, out),
-        RulesFormat::Markdown => render_markdown(&catalog, out),
-    })?;
+    };
+    output::emit(&[stdout], &Report::Rules(&catalog))?;
     Ok(exit::OK)
 }

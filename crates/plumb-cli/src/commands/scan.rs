@@ -10,12 +10,12 @@ use plumb_drift::{LiveView, region::Regions};
 use plumb_model::catalog::base_type;
 use plumb_model::{GLOBAL_REGION, Scope, Severity};
 use plumb_report::escape::visible;
-use plumb_report::markdown::{MarkdownOptions, render_markdown};
-use plumb_report::plan_json::{DriftEntry, render_plan_json};
-use plumb_report::sarif::render_sarif;
-use plumb_report::scan::{ReadError, ScanReport, render_json, render_table};
+use plumb_report::markdown::MarkdownOptions;
+use plumb_report::plan_json::DriftEntry;
+use plumb_report::scan::{ReadError, ScanReport};
 
-use crate::cli::{FailOn, ReportFormat, ReportOutputArgs, ScanArgs};
+use crate::cli::{FailOn, ReportOutputArgs, ScanArgs};
+use crate::formats::{self, DriftViews, Format, Report};
 use crate::{exit, inputs, output};
 
 /// Stops a scan whose credentials act in another account than a workspace's resources: read
@@ -255,7 +255,7 @@ fn read_many(
 
 pub fn run(args: &ScanArgs) -> Result<u8> {
     let started = Instant::now();
-    let targets = output::report_targets(&args.output)?;
+    let targets = output::targets(&formats::DRIFT, args.output.format, &args.output.output)?;
     let schemas = inputs::schemas(&args.inputs.schema)?;
     let (sources, run_file) = workspace_sources(args)?;
     let many = sources.is_some();
@@ -531,7 +531,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         None => Vec::new(),
     };
     // Whole objects are copied and marked only when plan-json is written.
-    let drifted = if targets.iter().any(|t| t.format == ReportFormat::PlanJson) {
+    let drifted = if targets.iter().any(|t| t.format == Format::PlanJson) {
         drift_objects(
             workspaces.iter().flat_map(|w| &w.states),
             &fetched.observations,
@@ -931,7 +931,7 @@ pub(super) struct ReportInputs<'a> {
 /// `plumb check-plan` reports through it too, so both speak alike.
 pub(super) fn report(
     output_args: &ReportOutputArgs,
-    targets: &[output::Target<ReportFormat>],
+    targets: &[output::Target],
     result: &plumb_drift::ScanOutput,
     inputs: &ReportInputs<'_>,
     fail_on: FailOn,
@@ -978,13 +978,16 @@ pub(super) fn report(
         findings: spoken,
         ..report
     };
-    output::emit(targets, |format, options, out| match format {
-        ReportFormat::Table => render_table(&report, out, options),
-        ReportFormat::Json => render_json(&report, out),
-        ReportFormat::Markdown => render_markdown(&comment, out, &markdown),
-        ReportFormat::Sarif => render_sarif(&report, &rules, out),
-        ReportFormat::PlanJson => render_plan_json(&inputs.drift, out),
-    })?;
+    output::emit(
+        targets,
+        &Report::Drift(DriftViews {
+            report: &report,
+            comment: &comment,
+            markdown: &markdown,
+            rules: &rules,
+            plan_drift: &inputs.drift,
+        }),
+    )?;
 
     if !errors.is_empty() && !allow_partial {
         for error in errors {
