@@ -5,6 +5,7 @@
 //! without a process lives in the libraries.
 
 mod cli;
+mod clock;
 mod commands;
 mod formats;
 mod inputs;

@@ -963,7 +963,8 @@ fn scan_resource<'a>(
     finding.rules = fired;
     finding.attributes = diffs;
     if let Some(index) = compared_with {
-        scan.compared_with.insert(finding.fingerprint.clone(), index);
+        scan.compared_with
+            .insert(finding.fingerprint.clone(), index);
     }
     push(scan, finding);
 }

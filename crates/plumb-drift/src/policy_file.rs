@@ -6,8 +6,6 @@
 //! a missing `reason`, a malformed severity, path or date is an error, never a silent default.
 //! Every error is one line naming the file and line (`.plumb.hcl:7: ...`).
 
-use std::path::Path;
-
 use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Structure};
@@ -18,12 +16,6 @@ use crate::policy::{IgnoreRule, ParityRule, Policy, SensitiveRule, SeverityOverr
 /// Why a policy file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
-    #[error("{file}: cannot read: {source}")]
-    Read {
-        file: String,
-        #[source]
-        source: std::io::Error,
-    },
     #[error("{file}:{line}: {message}")]
     Invalid {
         file: String,
@@ -40,22 +32,18 @@ fn invalid(file: &str, line: usize, message: impl Into<String>) -> PolicyError {
     }
 }
 
-/// Reads a policy file: `.driftignore` syntax when the file is named so, `.plumb.hcl` syntax
-/// otherwise. `origin` in messages and in the report is the path as given.
-pub fn load(path: &Path) -> Result<Policy, PolicyError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
-        file: file.clone(),
-        source,
-    })?;
-    let text = plumb_model::bom::strip_str(&text);
-    if path.file_name().is_some_and(|n| n == ".driftignore") {
+/// Parses a policy file's text: `.driftignore` syntax when `driftignore`, `.plumb.hcl` syntax
+/// otherwise. `file` names it in messages and in the report (the path as given). Reading the
+/// file is the caller's: the engine does no I/O.
+pub fn parse(text: &str, file: &str, driftignore: bool) -> Result<Policy, PolicyError> {
+    let text = plumb_model::bom::strip_str(text);
+    if driftignore {
         Ok(Policy {
-            ignores: parse_driftignore(text, &file)?,
+            ignores: parse_driftignore(text, file)?,
             ..Policy::default()
         })
     } else {
-        parse_plumb_hcl(text, &file)
+        parse_plumb_hcl(text, file)
     }
 }
 
@@ -1207,16 +1195,6 @@ parity {
         ] {
             assert!(!is_date(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn a_missing_file_is_one_line_naming_it() {
-        let err = load(Path::new("/nonexistent/.plumb.hcl")).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("/nonexistent/.plumb.hcl: cannot read:"),
-            "{err}"
-        );
     }
 
     /// `(type, id, path)` of each rule, in order.

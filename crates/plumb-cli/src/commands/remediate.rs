@@ -3,7 +3,6 @@
 //! resource blocks are built from: import blocks point at `terraform plan
 //! -generate-config-out` instead).
 
-use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::Path;
 
@@ -41,58 +40,6 @@ pub(super) fn write_files(dir: &Path, files: &plumb_remediate::Remediation) -> R
         }
     }
     Ok(())
-}
-
-/// Accept patches for the changed findings whose resource block is known: each finding's own
-/// text (its patch, what it did not accept and why, an `ignore_changes` suggestion), and
-/// `accept.patch` in `dir`, one diff per `.tf` file from its text now to all accepted changes.
-/// Findings in one file are applied one after another, so their patches stack.
-pub(super) fn accept(
-    dir: &Path,
-    findings: &[Finding],
-    schemas: &plumb_schema::ProviderSchemas,
-) -> Result<Vec<(String, String)>> {
-    let mut files: BTreeMap<&str, (String, String)> = BTreeMap::new();
-    let mut texts = Vec::new();
-    for finding in findings {
-        let (Some(address), Some(source)) = (&finding.address, &finding.source) else {
-            continue;
-        };
-        if finding.kind != Kind::Changed || finding.attributes.is_empty() {
-            continue;
-        }
-        let file = source.file.as_str();
-        let (_, current) = match files.entry(file) {
-            std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
-            std::collections::btree_map::Entry::Vacant(entry) => {
-                let text = std::fs::read_to_string(file)
-                    .with_context(|| format!("{file}: cannot read"))?;
-                entry.insert((text.clone(), text))
-            }
-        };
-        let accept = plumb_remediate::accept_patch(
-            file,
-            current,
-            address,
-            &finding.attributes,
-            schemas.resource(&address.r#type),
-        );
-        if accept.is_empty() {
-            continue;
-        }
-        texts.push((finding.fingerprint.clone(), accept.to_text()));
-        *current = accept.edited;
-    }
-    let patch: String = files
-        .iter()
-        .map(|(file, (before, after))| plumb_remediate::unified_diff(file, before, after))
-        .collect();
-    if !patch.is_empty() {
-        output::write_file(&dir.join("accept.patch"), |out| {
-            out.write_all(patch.as_bytes())
-        })?;
-    }
-    Ok(texts)
 }
 
 pub fn run(args: &RemediateArgs) -> Result<u8> {

@@ -15,7 +15,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
             args.history.display()
         );
     }
-    let now = super::scan::now()?;
+    let now = crate::clock::now()?;
     let since = parse_since(&args.since, now)?;
     let history = History::open(&args.history)?;
     let metrics = history.metrics(args.workspace.as_deref(), since)?;
