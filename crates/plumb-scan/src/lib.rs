@@ -11,6 +11,8 @@
 //! Nothing here reads the environment or the clock: the caller passes today's date and the
 //! run's time in the options, read once at the edge.
 
+mod check_plan;
+mod environments;
 mod error;
 mod history;
 pub mod inputs;
@@ -18,6 +20,8 @@ mod plan;
 mod remediation;
 mod run;
 
+pub use check_plan::{PlanCheck, check_plan};
+pub use environments::environment;
 pub use error::Error;
 pub use history::is_drift;
 pub use plan::{NO_WORKSPACE, Plan, ScanOptions, Workspace};

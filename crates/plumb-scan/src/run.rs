@@ -46,11 +46,13 @@ pub struct Run {
 /// objects).
 #[derive(Debug)]
 pub struct DriftObject {
-    /// The workspace and address of its resource in the plan's states.
+    /// The workspace and address of its resource.
     pub workspace: String,
     pub address: Address,
     /// The resource's provider source.
     pub provider: String,
+    /// The deposed object's key, for a deposed object of a plan.
+    pub deposed: Option<String>,
     pub before: Value,
     pub after: Option<Value>,
 }
@@ -220,6 +222,7 @@ fn drift_objects(
             workspace: finding.workspace.clone(),
             address: resource.address.clone(),
             provider: resource.provider.source.clone(),
+            deposed: None,
             before,
             after,
         });

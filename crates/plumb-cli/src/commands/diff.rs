@@ -21,7 +21,9 @@ pub fn run(args: &DiffArgs) -> Result<u8> {
             states: vec![path.display().to_string()],
         };
         // Two records of one workspace: a live object is the same object by its id.
-        super::parity::environment(name, &source, &schemas, false, warnings)
+        Ok(plumb_scan::environment(
+            name, &source, &schemas, false, warnings,
+        )?)
     };
     let mut warnings = Vec::new();
     let mut sides = [

@@ -144,17 +144,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
             error: f.error.clone(),
         })
         .collect();
-    let drift = run
-        .drift
-        .iter()
-        .map(|d| DriftEntry {
-            address: &d.address,
-            provider_name: &d.provider,
-            deposed: None,
-            before: &d.before,
-            after: d.after.as_ref(),
-        })
-        .collect();
+    let drift = drift_entries(&run.drift);
     let marker = run
         .plan
         .workspaces
@@ -178,6 +168,20 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         args.allow_partial,
         args.new_only,
     )
+}
+
+/// The drifted objects as `plan-json` takes them.
+pub(super) fn drift_entries(objects: &[plumb_scan::DriftObject]) -> Vec<DriftEntry<'_>> {
+    objects
+        .iter()
+        .map(|d| DriftEntry {
+            address: &d.address,
+            provider_name: &d.provider,
+            deposed: d.deposed.as_deref(),
+            before: &d.before,
+            after: d.after.as_ref(),
+        })
+        .collect()
 }
 
 /// What a report shows besides the scan's result: read errors, API statistics, and for
