@@ -193,4 +193,27 @@ mod tests {
             match_key("aws_ebs_encryption_by_default", "eu-west-1", &live)
         );
     }
+
+    /// Objects that share an id are told apart by their deciding identity attribute: another
+    /// VPC's association with the same DHCP options, another group's membership of the same
+    /// name, is another object; agreeing on more attributes ranks higher.
+    #[test]
+    fn shared_ids_are_told_apart_by_the_deciding_attribute() {
+        let json = |text: &str| -> Value { serde_json::from_str(text).unwrap() };
+        let association = json(r#"{"id":"dopt-1","vpc_id":"vpc-1","dhcp_options_id":"dopt-1"}"#);
+        let same_vpc = json(r#"{"id":"dopt-1","vpc_id":"vpc-1"}"#);
+        let other_vpc = json(r#"{"id":"dopt-1","vpc_id":"vpc-2"}"#);
+        let t = "aws_vpc_dhcp_options_association";
+        assert_eq!(identity_rank(t, &association, &same_vpc), Some(1));
+        assert_eq!(identity_rank(t, &association, &other_vpc), None);
+
+        let membership = json(r#"{"name":"admins","group":"admins","users":["a","b"]}"#);
+        let same = json(r#"{"name":"admins","group":"admins","users":["b","a"]}"#);
+        let fewer = json(r#"{"name":"admins","group":"admins","users":["a"]}"#);
+        let other_group = json(r#"{"name":"admins","group":"ops","users":["a","b"]}"#);
+        let t = "aws_iam_group_membership";
+        assert_eq!(identity_rank(t, &membership, &same), Some(2));
+        assert_eq!(identity_rank(t, &membership, &fewer), Some(1));
+        assert_eq!(identity_rank(t, &membership, &other_group), None);
+    }
 }

@@ -16,7 +16,6 @@ mod plugins;
 mod policy;
 mod remediate;
 mod scan;
-mod scenarios;
 mod workspaces;
 
 use std::io::Write;

@@ -132,7 +132,16 @@ mod tests {
                 assert_eq!(base_info.scope(), info.scope(), "{}", info.name);
             }
         }
-        assert_eq!(base_type("aws_default_vpc"), "aws_vpc");
+        for (default, base) in [
+            ("aws_default_vpc", "aws_vpc"),
+            ("aws_default_subnet", "aws_subnet"),
+            ("aws_default_security_group", "aws_security_group"),
+            ("aws_default_route_table", "aws_route_table"),
+            ("aws_default_network_acl", "aws_network_acl"),
+            ("aws_default_vpc_dhcp_options", "aws_vpc_dhcp_options"),
+        ] {
+            assert_eq!(base_type(default), base);
+        }
         assert_eq!(base_type("aws_vpc"), "aws_vpc");
         assert_eq!(
             base_type("tfcoremock_simple_resource"),
