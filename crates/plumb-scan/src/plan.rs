@@ -128,8 +128,8 @@ impl Plan {
     /// adapters' types, for unmanaged discovery) unless `--types` names some; the union of the
     /// workspaces' regions (their objects', their providers', `--region`); with
     /// `--managed-only`, their ids; and the objects whose per-resource attributes are worth a
-    /// call (`wants_details`). `regions` is empty when nothing names one: the caller asks its
-    /// adapter for a default.
+    /// call (`wants_details`). `regions` is empty when nothing names one: the caller then asks
+    /// its adapter for the default regions, sets them as `options.regions` and asks again.
     pub fn request(
         &self,
         served: &[String],
@@ -147,9 +147,10 @@ impl Plan {
         } else {
             options.types.iter().cloned().collect()
         };
+        // Two passes: the regions every input names, then each object placed as the engine will
+        // place it, with the default region that follows from them (one `--region`, or the one
+        // region read), so that an object only that default places is asked for too.
         let mut regions: BTreeSet<String> = options.regions.iter().cloned().collect();
-        let mut ids: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
-        let mut details: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
         for workspace in &self.workspaces {
             let config = workspace.config.as_ref();
             if let Some(config) = config {
@@ -163,14 +164,27 @@ impl Plan {
             }
             for state in &workspace.states {
                 let placed = Regions::new(&state.resources, config, self.asked_region());
+                regions.extend(
+                    state
+                        .managed()
+                        .filter_map(|r| placed.of(r))
+                        .filter(|region| *region != GLOBAL_REGION)
+                        .map(str::to_owned),
+                );
+            }
+        }
+        let default_region = self.asked_region().or(match regions.len() {
+            1 => regions.first().map(String::as_str),
+            _ => None,
+        });
+        let mut ids: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
+        let mut details: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
+        for workspace in &self.workspaces {
+            for state in &workspace.states {
+                let placed =
+                    Regions::new(&state.resources, workspace.config.as_ref(), default_region);
                 for resource in state.managed() {
-                    let Some(region) = placed.of(resource) else {
-                        continue;
-                    };
-                    if region != GLOBAL_REGION {
-                        regions.insert(region.to_owned());
-                    }
-                    let Some(id) = resource.id() else {
+                    let (Some(region), Some(id)) = (placed.of(resource), resource.id()) else {
                         continue;
                     };
                     let resource_type = base_type(&resource.address.r#type);

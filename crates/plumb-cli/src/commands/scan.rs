@@ -107,7 +107,10 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     let mut request = plan.request(&served, &super::aws::wants_per_resource_read);
     if let Some(aws) = aws {
         if request.regions.is_empty() {
-            request.regions = super::aws::default_regions(&aws)?;
+            // Nothing names a region: the profile's, as if given with --region (so that one
+            // also places what nothing else does).
+            plan.options.regions = super::aws::default_regions(&aws)?;
+            request = plan.request(&served, &super::aws::wants_per_resource_read);
         }
         if !args.any_account {
             let first = request.regions.first().map_or("us-east-1", String::as_str);
