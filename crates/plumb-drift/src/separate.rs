@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use plumb_model::catalog::parts::{ASIDES, PARTS, Part};
+use plumb_model::catalog::values::text;
 use plumb_model::{Observation, StateDoc, Value};
 
 /// The elements of an argument's value: a list's or set's elements, or the value itself when
@@ -15,16 +16,6 @@ fn elements(value: &Value) -> Vec<&Value> {
         Value::List(items) => items.iter().collect(),
         v if v.is_null() || v.is_empty_like() => Vec::new(),
         _ => vec![value],
-    }
-}
-
-/// A scalar's text, empty for anything else.
-fn text(value: Option<&Value>) -> String {
-    match value.map(Value::unmarked) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Bool(b)) => b.to_string(),
-        _ => String::new(),
     }
 }
 

@@ -14,7 +14,7 @@
 //! separate resource (or live object of its type) is. A new pair (the IAM and S3 ones) is a
 //! new row.
 
-use super::values::{canonical_cidr, protocol_number};
+use super::values::{canonical_cidr, protocol_number, text};
 use crate::Value;
 
 /// One "inline or separate resource" pair.
@@ -208,15 +208,6 @@ pub const PARTS: &[Part] = &[
         keep_peers: None,
     },
 ];
-
-fn text(value: Option<&Value>) -> String {
-    match value.map(Value::unmarked) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Bool(b)) => b.to_string(),
-        _ => String::new(),
-    }
-}
 
 /// A non-empty attribute's text.
 fn attribute(attrs: &Value, key: &str) -> Option<String> {

@@ -48,6 +48,16 @@ pub fn canonical_cidr(text: &str) -> Option<String> {
     ))
 }
 
+/// A scalar's text (a string, a number, a bool), empty for anything else: the parts of a key.
+pub fn text(value: Option<&Value>) -> String {
+    match value.map(Value::unmarked) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// A scalar attribute as text: a non-empty string, a number or a bool; `None` for anything
 /// else and for a sensitive value (which never goes into an id or a key that may be shown).
 pub fn scalar(attributes: &Value, key: &str) -> Option<String> {
