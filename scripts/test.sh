@@ -25,3 +25,12 @@ export PLUMB_PYTHON_HCL2="$TEST_VENV/bin/python"
 
 echo "==> cargo test --workspace"
 cargo test --workspace --locked --no-fail-fast
+
+# The build without the AWS adapter (`--no-default-features`: no AWS SDK) runs every test that
+# does not need the adapter; those that do are compiled out there. It builds into a target
+# directory of its own, so that neither build invalidates the other's cache or overwrites the
+# `plumb` binary the other's tests run.
+no_aws_target="${CARGO_TARGET_DIR:-target}/no-aws"
+echo "==> cargo test --workspace --exclude plumb-aws --no-default-features (into $no_aws_target)"
+CARGO_TARGET_DIR="$no_aws_target" \
+  cargo test --workspace --exclude plumb-aws --no-default-features --locked --no-fail-fast

@@ -58,14 +58,17 @@ pub fn is_date(text: &str) -> bool {
     let number = |range: std::ops::Range<usize>| {
         text.get(range)
             .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|s| s.parse::<u32>().ok())
+            .and_then(|s| s.parse::<u16>().ok())
     };
     let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
         return false;
     };
-    (1..=12).contains(&month)
-        && (1..=plumb_model::calendar::days_in_month(i64::from(year), i64::from(month)))
-            .contains(&i64::from(day))
+    let (Ok(month), Ok(day)) = (u8::try_from(month), u8::try_from(day)) else {
+        return false;
+    };
+    time::Month::try_from(month)
+        .and_then(|month| time::Date::from_calendar_date(i32::from(year), month, day))
+        .is_ok()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,13 @@
 //! on purpose: the loader calls them unknown rather than guess what apply would see.
 
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
+
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{self, GeneralPurpose, GeneralPurposeConfig};
+use ipnet::{IpAdd as _, IpNet};
 
 use plumb_model::{Map, Number, Value};
 
@@ -658,45 +664,41 @@ fn dispatch(name: &str, args: &[Value]) -> FnResult {
         }
         "base64encode" => {
             arity(args, 1, 1)?;
-            Ok(Value::String(base64_encode(string(a(0))?.as_bytes())))
+            Ok(Value::String(BASE64.encode(string(a(0))?)))
         }
         "base64decode" => {
             arity(args, 1, 1)?;
             let bytes =
-                base64_decode(&string(a(0))?).ok_or_else(|| Stop::Fail("invalid base64".into()))?;
+                base64_decode(&string(a(0))?).map_err(|_| Stop::Fail("invalid base64".into()))?;
             String::from_utf8(bytes)
                 .map(Value::String)
                 .map_err(|_| Stop::Fail("the decoded bytes are not UTF-8".into()))
         }
         "cidrsubnet" => {
             arity(args, 3, 3)?;
-            let (addr, prefix, bits) = parse_cidr(&string(a(0))?)?;
+            let net = parse_cidr(&string(a(0))?)?;
             let newbits =
                 u32::try_from(int(a(1))?).map_err(|_| Stop::Fail("invalid newbits".into()))?;
             let netnum =
                 u128::try_from(int(a(2))?).map_err(|_| Stop::Fail("invalid netnum".into()))?;
-            let new_prefix = prefix.saturating_add(newbits);
+            let bits = u32::from(net.max_prefix_len());
+            let new_prefix = u32::from(net.prefix_len()).saturating_add(newbits);
             if new_prefix > bits {
                 return fail(format!("not enough address space for {newbits} more bits"));
             }
             if newbits < 128 && netnum >= (1u128 << newbits) {
                 return fail(format!("netnum {netnum} does not fit in {newbits} bits"));
             }
-            let network = addr & mask(prefix, bits);
-            let shifted = if bits - new_prefix >= 128 {
-                0
-            } else {
-                netnum << (bits - new_prefix)
-            };
+            let shifted = netnum.checked_shl(bits - new_prefix).unwrap_or(0);
             Ok(Value::String(format!(
                 "{}/{new_prefix}",
-                show_addr(network | shifted, bits)
+                offset_address(net, shifted)
             )))
         }
         "cidrhost" => {
             arity(args, 2, 2)?;
-            let (addr, prefix, bits) = parse_cidr(&string(a(0))?)?;
-            let host_bits = bits - prefix;
+            let net = parse_cidr(&string(a(0))?)?;
+            let host_bits = u32::from(net.max_prefix_len() - net.prefix_len());
             let size: i128 = if host_bits >= 127 {
                 i128::MAX
             } else {
@@ -713,18 +715,14 @@ fn dispatch(name: &str, args: &[Value]) -> FnResult {
                 ));
             }
             let host = u128::try_from(hostnum).unwrap_or(0);
-            Ok(Value::String(show_addr(
-                (addr & mask(prefix, bits)) | host,
-                bits,
-            )))
+            Ok(Value::String(offset_address(net, host).to_string()))
         }
         "cidrnetmask" => {
             arity(args, 1, 1)?;
-            let (_, prefix, bits) = parse_cidr(&string(a(0))?)?;
-            if bits != 32 {
-                return fail("only IPv4 prefixes have a netmask");
+            match parse_cidr(&string(a(0))?)? {
+                IpNet::V4(net) => Ok(Value::String(net.netmask().to_string())),
+                IpNet::V6(_) => fail("only IPv4 prefixes have a netmask"),
             }
-            Ok(Value::String(show_addr(mask(prefix, bits), bits)))
         }
         _ => Err(Stop::Unknown),
     }
@@ -987,85 +985,41 @@ fn go_exponent(s: &str) -> String {
     format!("{mantissa}{letter}{sign}{digits:0>2}")
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// Standard base64, padded, as Terraform's `base64encode` writes it.
+const BASE64: GeneralPurpose = general_purpose::STANDARD;
 
-fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+/// What `base64decode` accepts: the standard alphabet with its padding optional (any trailing
+/// `=` is set aside first) and unused bits of the last character ignored; a lone last character,
+/// whitespace or any other byte is invalid.
+fn base64_decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
+    LENIENT.decode(text.trim_end_matches('='))
 }
 
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let v = u32::try_from(B64.iter().position(|&b| b == c)?).ok()?;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((acc >> bits) & 0xff).ok()?);
-        }
-    }
-    // Leftover bits must be padding zeros; a lone trailing character is malformed.
-    if bits >= 6 {
-        return None;
-    }
-    Some(out)
+/// Reads `a.b.c.d/n` or an IPv6 prefix. The address is read by the standard library's parser
+/// (no leading zeros in IPv4 octets, as Terraform) rather than ipnet's more lenient one.
+fn parse_cidr(text: &str) -> Result<IpNet, Stop> {
+    let bad = || Stop::Fail(format!("invalid CIDR prefix {text:?}"));
+    let (addr, len) = text.split_once('/').ok_or_else(bad)?;
+    let addr: IpAddr = addr.parse().map_err(|_| bad())?;
+    let len: u8 = len.parse().map_err(|_| bad())?;
+    IpNet::new(addr, len).map_err(|_| bad())
 }
 
-/// Parses `a.b.c.d/n` or an IPv6 prefix into (address, prefix length, address bits).
-fn parse_cidr(s: &str) -> Result<(u128, u32, u32), Stop> {
-    let bad = || Stop::Fail(format!("invalid CIDR prefix {s:?}"));
-    let (addr, len) = s.split_once('/').ok_or_else(bad)?;
-    let len: u32 = len.parse().map_err(|_| bad())?;
-    if let Ok(v4) = addr.parse::<Ipv4Addr>() {
-        if len > 32 {
-            return Err(bad());
-        }
-        return Ok((u128::from(u32::from(v4)), len, 32));
-    }
-    let v6: Ipv6Addr = addr.parse().map_err(|_| bad())?;
-    if len > 128 {
-        return Err(bad());
-    }
-    Ok((u128::from(v6), len, 128))
-}
-
-fn mask(prefix: u32, bits: u32) -> u128 {
-    let all: u128 = if bits == 128 {
-        u128::MAX
-    } else {
-        (1u128 << bits) - 1
-    };
-    if prefix == 0 {
-        0
-    } else {
-        all & !((1u128 << (bits - prefix)) - 1)
-    }
-}
-
-fn show_addr(addr: u128, bits: u32) -> String {
-    if bits == 32 {
-        Ipv4Addr::from(u32::try_from(addr).unwrap_or(0)).to_string()
-    } else {
-        Ipv6Addr::from(addr).to_string()
+/// The address `offset` past the network address of `net`; callers keep `offset` within its
+/// host bits, so nothing saturates.
+fn offset_address(net: IpNet, offset: u128) -> IpAddr {
+    match net {
+        IpNet::V4(net) => IpAddr::V4(
+            net.network()
+                .saturating_add(u32::try_from(offset).unwrap_or(u32::MAX)),
+        ),
+        IpNet::V6(net) => IpAddr::V6(net.network().saturating_add(offset)),
     }
 }
 
@@ -1076,6 +1030,11 @@ mod tests {
 
     fn ev(src: &str) -> Value {
         Env::default().value_of(&hcl_edit::parser::parse_expr(src).unwrap())
+    }
+
+    /// The value, or the error Terraform would stop with.
+    fn eval(src: &str) -> EvalResult {
+        Env::default().eval(&hcl_edit::parser::parse_expr(src).unwrap())
     }
 
     fn json(src: &str) -> Value {
@@ -1169,10 +1128,48 @@ mod tests {
             Value::from("hello!?")
         );
         for s in ["", "a", "ab", "abc", "abcd"] {
+            assert_eq!(base64_decode(&BASE64.encode(s)).unwrap(), s.as_bytes());
+        }
+    }
+
+    /// The inputs the hand-written decoder accepted, kept when the `base64` crate took over:
+    /// padding optional (even too much of it), unused trailing bits ignored.
+    #[test]
+    fn base64decode_accepts_what_it_always_did() {
+        for (text, decoded) in [
+            ("aGVsbG8hPw==", "hello!?"),
+            ("aGVsbG8hPw", "hello!?"),
+            ("aGVsbG8hPw===", "hello!?"),
+            ("QR==", "A"),
+            ("", ""),
+            ("====", ""),
+        ] {
             assert_eq!(
-                base64_decode(&base64_encode(s.as_bytes())).unwrap(),
-                s.as_bytes()
+                eval(&format!("base64decode({text:?})")).unwrap(),
+                Value::from(decoded),
+                "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn base64decode_rejects_what_is_not_base64() {
+        for text in [
+            "Q",
+            "QUJDR",
+            "aGVs bG8=",
+            "aG=Vs",
+            "aGVs\\nbG8=",
+            "a-_b",
+            "/w==",
+        ] {
+            let err = eval(&format!("base64decode(\"{text}\")")).unwrap_err();
+            let expected = if text == "/w==" {
+                "base64decode(): the decoded bytes are not UTF-8"
+            } else {
+                "base64decode(): invalid base64"
+            };
+            assert_eq!(err.0, expected, "{text}");
         }
     }
 
@@ -1247,5 +1244,98 @@ mod tests {
             Value::from("fd00:fd12:3456:7801::/64")
         );
         assert_eq!(ev(r#"cidrhost("0.0.0.0/0", 1)"#), Value::from("0.0.0.1"));
+    }
+
+    #[test]
+    fn cidr_edges() {
+        for (src, expected) in [
+            // The host part of the prefix's address is cleared first.
+            (r#"cidrsubnet("10.1.2.3/8", 0, 0)"#, "10.0.0.0/8"),
+            (
+                r#"cidrsubnet("10.0.0.0/8", 24, 16777215)"#,
+                "10.255.255.255/32",
+            ),
+            (r#"cidrsubnet("0.0.0.0/0", 32, 1)"#, "0.0.0.1/32"),
+            (r#"cidrsubnet("10.0.0.0/+8", 8, 1)"#, "10.1.0.0/16"),
+            (r#"cidrsubnet("::/0", 64, 3)"#, "0:0:0:3::/64"),
+            (r#"cidrsubnet("2001:db8::/32", 96, 5)"#, "2001:db8::5/128"),
+            (
+                r#"cidrsubnet("::ffff:10.0.0.0/120", 4, 1)"#,
+                "::ffff:10.0.0.16/124",
+            ),
+            (r#"cidrhost("10.0.1.0/24", -256)"#, "10.0.1.0"),
+            (r#"cidrhost("10.0.1.7/32", 0)"#, "10.0.1.7"),
+            (r#"cidrhost("10.0.1.0/24", "3")"#, "10.0.1.3"),
+            (r#"cidrhost("fd00::/64", 258)"#, "fd00::102"),
+            (r#"cidrhost("fd00::/64", -1)"#, "fd00::ffff:ffff:ffff:ffff"),
+            (
+                r#"cidrhost("::/0", -1)"#,
+                "7fff:ffff:ffff:ffff:ffff:ffff:ffff:fffe",
+            ),
+            (r#"cidrnetmask("0.0.0.0/0")"#, "0.0.0.0"),
+            (r#"cidrnetmask("10.0.0.1/32")"#, "255.255.255.255"),
+        ] {
+            assert_eq!(eval(src).unwrap(), Value::from(expected), "{src}");
+        }
+    }
+
+    #[test]
+    fn cidr_errors_say_what_terraform_would_refuse() {
+        for (src, expected) in [
+            (
+                r#"cidrsubnet("10.0.0.0/16", 17, 0)"#,
+                "cidrsubnet(): not enough address space for 17 more bits",
+            ),
+            (
+                r#"cidrsubnet("fd00::/120", 9, 0)"#,
+                "cidrsubnet(): not enough address space for 9 more bits",
+            ),
+            (
+                r#"cidrsubnet("10.0.0.0/16", 8, 256)"#,
+                "cidrsubnet(): netnum 256 does not fit in 8 bits",
+            ),
+            (
+                r#"cidrsubnet("10.0.0.0/16", -1, 0)"#,
+                "cidrsubnet(): invalid newbits",
+            ),
+            (
+                r#"cidrsubnet("10.0.0.0/16", 8, -1)"#,
+                "cidrsubnet(): invalid netnum",
+            ),
+            (
+                r#"cidrhost("10.0.1.0/24", 256)"#,
+                "cidrhost(): host number 256 does not fit in the prefix",
+            ),
+            (
+                r#"cidrhost("10.0.1.0/24", -257)"#,
+                "cidrhost(): host number -257 does not fit in the prefix",
+            ),
+            (
+                r#"cidrhost("10.0.0.0/33", 1)"#,
+                r#"cidrhost(): invalid CIDR prefix "10.0.0.0/33""#,
+            ),
+            (
+                r#"cidrhost("fd00::/129", 1)"#,
+                r#"cidrhost(): invalid CIDR prefix "fd00::/129""#,
+            ),
+            (
+                r#"cidrhost("010.0.0.0/8", 1)"#,
+                r#"cidrhost(): invalid CIDR prefix "010.0.0.0/8""#,
+            ),
+            (
+                r#"cidrhost("10.0.0.0", 1)"#,
+                r#"cidrhost(): invalid CIDR prefix "10.0.0.0""#,
+            ),
+            (
+                r#"cidrsubnet("10.0.0.0/x", 1, 1)"#,
+                r#"cidrsubnet(): invalid CIDR prefix "10.0.0.0/x""#,
+            ),
+            (
+                r#"cidrnetmask("fd00::/64")"#,
+                "cidrnetmask(): only IPv4 prefixes have a netmask",
+            ),
+        ] {
+            assert_eq!(eval(src).unwrap_err().0, expected, "{src}");
+        }
     }
 }

@@ -27,8 +27,8 @@ use std::time::Duration;
 use plumb_model::{Finding, FindingStatus, ResolvedFinding};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
+pub use self::time::{format_time, parse_since};
 pub use error::HistoryError;
-pub use time::{format_time, parse_since};
 
 /// The schema version this plumb writes and reads (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = 1;

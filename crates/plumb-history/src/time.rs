@@ -1,8 +1,7 @@
 //! Unix seconds to and from the two text forms the history speaks: RFC 3339 UTC for output, and
-//! `--since` ages (`30d`) or dates (`2026-11-01`) for input. No date crate: the history needs
-//! whole UTC days and nothing else, which the civil-from-days algorithm gives exactly.
+//! `--since` ages (`30d`) or dates (`2026-11-01`) for input. The calendar is the `time` crate's.
 
-use plumb_model::calendar::{civil_from_days, days_from_civil, days_in_month};
+use time::{Date, Month, UtcDateTime};
 
 use crate::HistoryError;
 
@@ -13,16 +12,27 @@ pub(crate) fn day_start(unix: i64) -> i64 {
     unix - unix.rem_euclid(SECONDS_PER_DAY)
 }
 
-/// Formats unix seconds as RFC 3339 in UTC, to the second: `2026-12-01T20:30:00Z`.
+/// Formats unix seconds as RFC 3339 in UTC, to the second: `2026-12-01T20:30:00Z`. RFC 3339
+/// writes years 0000 to 9999 only; a time outside them (no run of plumb's, nor a `--since` it
+/// accepts) is written as the unix seconds themselves rather than as a date that is not one.
 pub fn format_time(unix: i64) -> String {
-    let (year, month, day) = civil_from_days(unix.div_euclid(SECONDS_PER_DAY));
-    let seconds = unix.rem_euclid(SECONDS_PER_DAY);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        seconds / 3600,
-        seconds % 3600 / 60,
-        seconds % 60
-    )
+    match rfc3339_time(unix) {
+        Some(t) => format!(
+            "{}T{:02}:{:02}:{:02}Z",
+            t.date(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        None => unix.to_string(),
+    }
+}
+
+/// `unix` as a UTC time, when its year is one RFC 3339 can write.
+fn rfc3339_time(unix: i64) -> Option<UtcDateTime> {
+    UtcDateTime::from_unix_timestamp(unix)
+        .ok()
+        .filter(|t| (0..=9999).contains(&t.year()))
 }
 
 /// Reads a `--since` value into unix seconds: an age before `now` in hours, days or weeks
@@ -32,8 +42,8 @@ pub fn parse_since(text: &str, now: i64) -> Result<i64, HistoryError> {
         text: text.to_owned(),
     };
     let trimmed = text.trim();
-    if let Some(days) = parse_date(trimmed) {
-        return days.checked_mul(SECONDS_PER_DAY).ok_or_else(invalid);
+    if let Some(date) = parse_date(trimmed) {
+        return Ok(date.midnight().assume_utc().unix_timestamp());
     }
     let Some(unit) = trimmed.chars().last() else {
         return Err(invalid());
@@ -53,11 +63,12 @@ pub fn parse_since(text: &str, now: i64) -> Result<i64, HistoryError> {
         .ok()
         .and_then(|count| count.checked_mul(unit_seconds))
         .and_then(|age| now.checked_sub(age))
+        .filter(|&since| rfc3339_time(since).is_some())
         .ok_or_else(invalid)
 }
 
-/// `YYYY-MM-DD` to days since 1970-01-01, or `None` when it is not a real date in that form.
-fn parse_date(text: &str) -> Option<i64> {
+/// A real date written `YYYY-MM-DD`, or `None` when it is not one in that form.
+fn parse_date(text: &str) -> Option<Date> {
     let bytes = text.as_bytes();
     let shape_ok = bytes.len() == 10
         && bytes[4] == b'-'
@@ -69,13 +80,10 @@ fn parse_date(text: &str) -> Option<i64> {
     if !shape_ok {
         return None;
     }
-    let year: i64 = text[0..4].parse().ok()?;
-    let month: i64 = text[5..7].parse().ok()?;
-    let day: i64 = text[8..10].parse().ok()?;
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    Some(days_from_civil(year, month, day))
+    let year: i32 = text[0..4].parse().ok()?;
+    let month: u8 = text[5..7].parse().ok()?;
+    let day: u8 = text[8..10].parse().ok()?;
+    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
 }
 
 #[cfg(test)]
@@ -93,11 +101,32 @@ mod tests {
     }
 
     #[test]
-    fn civil_round_trips_every_day_of_four_centuries() {
-        for days in -146_097..2 * 146_097 {
-            let (y, m, d) = civil_from_days(days);
-            assert!((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m));
-            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+    fn times_rfc3339_cannot_write_are_unix_seconds() {
+        assert_eq!(format_time(-62_167_219_200), "0000-01-01T00:00:00Z");
+        assert_eq!(format_time(-62_167_219_201), "-62167219201");
+        assert_eq!(format_time(253_402_300_800), "253402300800");
+        assert_eq!(format_time(i64::MIN), i64::MIN.to_string());
+        assert_eq!(format_time(i64::MAX), i64::MAX.to_string());
+    }
+
+    #[test]
+    fn dates_are_real_calendar_days() {
+        assert_eq!(
+            parse_date("2024-02-29"),
+            Date::from_calendar_date(2024, Month::February, 29).ok()
+        );
+        assert_eq!(
+            parse_date("0000-01-01"),
+            Date::from_calendar_date(0, Month::January, 1).ok()
+        );
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2026-04-31",
+            "2026-00-01",
+            "2026-01-00",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
         }
     }
 
@@ -137,6 +166,8 @@ mod tests {
             "26-11-01",
             "yesterday",
             "99999999999999999999d",
+            // Before year 0: RFC 3339 cannot write it.
+            "800000d",
             "٣d",
         ] {
             let err = parse_since(bad, 1_796_157_000).unwrap_err();

@@ -6,7 +6,6 @@
 
 pub mod address;
 pub mod bom;
-pub mod calendar;
 pub mod catalog;
 pub mod config;
 pub mod finding;

@@ -490,17 +490,11 @@ fn mttr_text(hours: Option<f64>) -> String {
     }
 }
 
-/// Unix seconds of an RFC 3339 UTC time (`2026-11-03T02:00:00Z`, fractions ignored).
-fn unix_seconds(time: &str) -> Option<i64> {
-    let b = time.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| -> Option<i64> { time.get(range)?.parse().ok() };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let days = plumb_model::calendar::days_from_civil(y, m, d);
-    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+/// Unix seconds of an RFC 3339 time (`2026-11-03T02:00:00Z`, fractions ignored).
+fn unix_seconds(text: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(time::OffsetDateTime::unix_timestamp)
 }
 
 /// Times in order: by their instant when both parse, else as text.

@@ -14,6 +14,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use plumb_model::{AttributeDiff, Finding, Kind, ParityFinding, Severity, SourceLocation, Value};
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -688,18 +689,28 @@ fn artifact_location(source: &SourceLocation) -> ArtifactLocation {
     }
 }
 
-/// Percent-encodes what a URI path may not hold as it is. `:` is encoded too, so that a relative
-/// path cannot read as a scheme.
+/// Percent-encodes what a URI path may not hold as it is (RFC 3986's `pchar` and `/` stay).
+/// `:` is encoded too, so that a relative path cannot read as a scheme.
 fn encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    const KEPT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'/')
+        .remove(b'!')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')')
+        .remove(b'*')
+        .remove(b'+')
+        .remove(b',')
+        .remove(b';')
+        .remove(b'=')
+        .remove(b'@');
+    utf8_percent_encode(path, KEPT).to_string()
 }
 
 #[cfg(test)]
@@ -1347,6 +1358,11 @@ mod tests {
         assert_eq!(at("infra\\net\\main.tf"), relative("infra/net/main.tf"));
         assert_eq!(at("my infra/é.tf"), relative("my%20infra/%C3%A9.tf"));
         assert_eq!(at("ab:c/100%.tf"), relative("ab%3Ac/100%25.tf"));
+        assert_eq!(
+            at("a-._~!$&'()*+,;=@z/m.tf"),
+            relative("a-._~!$&'()*+,;=@z/m.tf")
+        );
+        assert_eq!(at("a#b?c[d]\"e.tf"), relative("a%23b%3Fc%5Bd%5D%22e.tf"));
         assert_eq!(at("a:b.tf"), relative("a%3Ab.tf"));
         assert_eq!(
             at("/srv/infra/main.tf"),

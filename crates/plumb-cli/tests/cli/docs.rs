@@ -362,6 +362,7 @@ fn the_snapshot_format_example_is_read() {
 }
 
 /// docs/aws-adapter.md names every type the AWS adapter reads and every call it makes.
+#[cfg(feature = "aws")]
 #[test]
 fn the_aws_adapter_doc_names_every_type_and_call() {
     let doc = read("docs/aws-adapter.md");

@@ -1,5 +1,9 @@
 //! `user_data` as the provider stores it: a SHA-1 of the (base64-decoded) text.
 
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use plumb_model::{AttrPath, Value};
 
 use super::{NormalizeContext, Normalizer};
@@ -10,36 +14,25 @@ fn is_sha1_hex(s: &str) -> bool {
     s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Standard base64 (with or without padding); `None` when `text` is not base64.
+/// Standard base64 with its padding optional and whitespace anywhere (as user data files are
+/// wrapped); `None` when `text` is empty or not base64, so that it is hashed as it is.
 pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    /// Unused bits of the last character are ignored, as the provider's decoder does.
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     let unpadded = digits
         .strip_suffix(b"==")
         .or_else(|| digits.strip_suffix(b"="))
         .unwrap_or(&digits);
-    if unpadded.is_empty() || unpadded.len() % 4 == 1 {
+    if unpadded.is_empty() {
         return None;
     }
-    let mut out = Vec::with_capacity(unpadded.len() * 3 / 4);
-    let mut buffer = 0u32;
-    let mut bits = 0;
-    for &c in unpadded {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((buffer >> bits) & 0xff).unwrap_or_default());
-        }
-    }
-    Some(out)
+    LENIENT.decode(unpadded).ok()
 }
 
 /// What the provider writes to state for a user data text: SHA-1 hex of its base64-decoded
@@ -108,6 +101,38 @@ mod tests {
         assert_eq!(
             from_hash,
             normalized(&UserDataHash, "user_data", &format!("\"{base64}\""))
+        );
+    }
+
+    /// What the hand-written decoder accepted, kept when the `base64` crate took over.
+    #[test]
+    fn base64_is_read_leniently_and_anything_else_stays_text() {
+        for (text, decoded) in [
+            (
+                "IyEvYmluL3NoCmVjaG8gaGkK",
+                Some(&b"#!/bin/sh\necho hi\n"[..]),
+            ),
+            ("QUI=", Some(b"AB")),
+            ("QUI", Some(b"AB")),
+            ("QQ=", Some(b"A")),
+            ("QR==", Some(b"A")),
+            ("QU\nJD\r\n", Some(b"ABC")),
+            (" QUJD ", Some(b"ABC")),
+            ("", None),
+            ("==", None),
+            ("Q", None),
+            ("QUJDR", None),
+            ("QUJD===", None),
+            ("QU=JD", None),
+            ("#!/bin/sh", None),
+            ("a-_b", None),
+        ] {
+            assert_eq!(decode_base64(text).as_deref(), decoded, "{text:?}");
+        }
+        let text = "#!/bin/sh";
+        assert_eq!(
+            user_data_hash(text),
+            sha1_smol::Sha1::from(text).digest().to_string()
         );
     }
 

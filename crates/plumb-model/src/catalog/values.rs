@@ -2,7 +2,9 @@
 //! network address. The catalog keys objects with them, and the drift normalizers compare with
 //! them, so both read one definition.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
+
+use ipnet::IpNet;
 
 use crate::Value;
 
@@ -21,31 +23,9 @@ pub fn protocol_number(text: &str) -> Option<&'static str> {
 /// `10.1.2.3/8` → `10.0.0.0/8`; IPv6 compressed and lower-case. `None` for anything else.
 pub fn canonical_cidr(text: &str) -> Option<String> {
     let (address, prefix) = text.trim().split_once('/')?;
-    let prefix: u32 = prefix.parse().ok()?;
-    if let Ok(v4) = address.parse::<Ipv4Addr>() {
-        if prefix > 32 {
-            return None;
-        }
-        let mask = if prefix == 0 {
-            0
-        } else {
-            u32::MAX << (32 - prefix)
-        };
-        return Some(format!("{}/{prefix}", Ipv4Addr::from(u32::from(v4) & mask)));
-    }
-    let v6 = address.parse::<Ipv6Addr>().ok()?;
-    if prefix > 128 {
-        return None;
-    }
-    let mask = if prefix == 0 {
-        0
-    } else {
-        u128::MAX << (128 - prefix)
-    };
-    Some(format!(
-        "{}/{prefix}",
-        Ipv6Addr::from(u128::from(v6) & mask)
-    ))
+    let address: IpAddr = address.parse().ok()?;
+    let net = IpNet::new(address, prefix.parse().ok()?).ok()?;
+    Some(net.trunc().to_string())
 }
 
 /// A scalar's text (a string, a number, a bool), empty for anything else: the parts of a key.
@@ -87,6 +67,15 @@ mod tests {
             "2001:db8::/32"
         );
         assert_eq!(canonical_cidr("::/0").unwrap(), "::/0");
+        assert_eq!(canonical_cidr(" 10.1.2.3/+8 ").unwrap(), "10.0.0.0/8");
+        assert_eq!(
+            canonical_cidr("fd00::1:2:3/129"),
+            None,
+            "a prefix longer than the address"
+        );
+        assert_eq!(canonical_cidr("010.1.2.3/8"), None, "leading zeros");
+        assert_eq!(canonical_cidr("10.0.0.0/256"), None);
+        assert_eq!(canonical_cidr("10.0.0.0"), None);
         assert_eq!(canonical_cidr("10.0.0.0/33"), None);
         assert_eq!(canonical_cidr("arn:aws:iam::1/x"), None);
         assert_eq!(canonical_cidr("sg-123"), None);
