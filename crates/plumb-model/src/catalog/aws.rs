@@ -173,6 +173,18 @@ pub const TYPES: &[TypeInfo] = &[
         ..TypeInfo::new("aws_vpc_dhcp_options_association")
     },
     TypeInfo::new("aws_vpc_endpoint"),
+    TypeInfo::new("aws_vpc_peering_connection"),
+    // The accepter's side of a peering connection: the same live object (its id is the
+    // connection's id, and the provider reads it with the connection's own Read), adopted by
+    // the account or region that accepts. Reported and matched as the connection, as an
+    // `aws_default_vpc` is as its VPC; imported by the connection's id.
+    TypeInfo {
+        base: Some("aws_vpc_peering_connection"),
+        ..TypeInfo::new("aws_vpc_peering_connection_accepter")
+    },
+    // Manages a connection's `accepter` and `requester` options apart from it (see
+    // `parts::ASIDES`); its id is the connection's id. The adapter does not read it.
+    TypeInfo::new("aws_vpc_peering_connection_options"),
     TypeInfo::new("aws_vpc_security_group_egress_rule"),
     TypeInfo::new("aws_vpc_security_group_ingress_rule"),
 ];
