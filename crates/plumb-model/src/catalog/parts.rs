@@ -354,32 +354,13 @@ pub struct Aside {
     pub argument: &'static str,
 }
 
-/// A peering connection's option block that `aws_vpc_peering_connection_options` manages in
-/// its place, on either side's resource.
-const fn peering_options(owner: &'static str, argument: &'static str) -> Aside {
-    Aside {
-        separate: "aws_vpc_peering_connection_options",
-        owner_attribute: "vpc_peering_connection_id",
-        owner,
-        argument,
-    }
-}
-
 /// Every argument set aside whole.
-pub const ASIDES: &[Aside] = &[
-    Aside {
-        separate: "aws_volume_attachment",
-        owner_attribute: "instance_id",
-        owner: "aws_instance",
-        argument: "volume_tags",
-    },
-    // The provider's docs warn not to manage a connection's options both ways: the one
-    // overwrites the other.
-    peering_options("aws_vpc_peering_connection", "accepter"),
-    peering_options("aws_vpc_peering_connection", "requester"),
-    peering_options("aws_vpc_peering_connection_accepter", "accepter"),
-    peering_options("aws_vpc_peering_connection_accepter", "requester"),
-];
+pub const ASIDES: &[Aside] = &[Aside {
+    separate: "aws_volume_attachment",
+    owner_attribute: "instance_id",
+    owner: "aws_instance",
+    argument: "volume_tags",
+}];
 
 /// A rule element with only `remaining` of its peers.
 fn keep_peers(rule: &Value, remaining: &[&str]) -> Value {
