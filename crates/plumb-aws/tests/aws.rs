@@ -842,6 +842,19 @@ fn every_type_is_read_in_one_listing_per_region_and_as_ec2_returned_it() {
     );
 }
 
+/// The report's finding of `kind` for the object `id`, which must be there.
+fn finding<'a>(
+    report: &'a plumb_drift::ScanOutput,
+    kind: Kind,
+    id: &str,
+) -> &'a plumb_model::Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.kind == kind && f.id.as_deref() == Some(id))
+        .unwrap_or_else(|| panic!("no {kind:?} finding for {id}: {:#?}", report.findings))
+}
+
 /// The attribute `key` of an observation, which must be there.
 fn get<'a>(o: &'a Observation, key: &str) -> &'a Value {
     o.attributes
@@ -1703,13 +1716,7 @@ fn changes_made_by_hand_are_found_and_classified() {
         .unwrap();
     let after = fetch(region, false);
     let report = scan(&states, &after);
-    let finding = |kind: Kind, id: &str| {
-        report
-            .findings
-            .iter()
-            .find(|f| f.kind == kind && f.id.as_deref() == Some(id))
-            .unwrap_or_else(|| panic!("no {kind:?} finding for {id}: {:#?}", report.findings))
-    };
+    let finding = |kind: Kind, id: &str| finding(&report, kind, id);
     let group = finding(Kind::Changed, &seeded.group);
     assert_eq!(group.severity, Some(Severity::Critical), "{group:#?}");
     assert!(
@@ -2199,13 +2206,7 @@ fn peering_connections_are_read_from_either_side_and_changes_by_hand_found() {
     let after = fetch_both();
     assert!(in_region(&after, there, &cross).is_none());
     let report = scan(&states, &after);
-    let finding = |kind: Kind, id: &str| {
-        report
-            .findings
-            .iter()
-            .find(|f| f.kind == kind && f.id.as_deref() == Some(id))
-            .unwrap_or_else(|| panic!("no {kind:?} finding for {id}: {:#?}", report.findings))
-    };
+    let finding = |kind: Kind, id: &str| finding(&report, kind, id);
     let changed = finding(Kind::Changed, &local);
     let paths: Vec<String> = changed
         .attributes

@@ -221,50 +221,37 @@ mod tests {
     }
 
     /// A connection not yet accepted has no options on either side: empty blocks, as the
-    /// provider writes them.
+    /// provider writes them. The provider's Read takes a finished connection for not found.
     #[test]
     fn a_pending_connection_has_empty_option_blocks_and_a_finished_one_is_gone() {
+        use VpcPeeringConnectionStateReasonCode as Code;
         let reader = crate::region::tests::reader();
-        let pending = peering(
-            VpcPeeringConnectionStateReasonCode::PendingAcceptance,
-            side("123456789012", "vpc-hub", "eu-west-1", None),
-            side("123456789012", "vpc-spoke", "eu-west-1", None),
-        );
-        assert!(!is_gone(&pending));
-        let observed = connection(&reader, &pending);
+        let within = |code: Code| {
+            peering(
+                code,
+                side("123456789012", "vpc-hub", "eu-west-1", None),
+                side("123456789012", "vpc-spoke", "eu-west-1", None),
+            )
+        };
+        let observed = connection(&reader, &within(Code::PendingAcceptance));
         assert_eq!(text(&observed, "accept_status"), "pending-acceptance");
-        assert_eq!(
-            observed.attributes.get("accepter"),
-            Some(&Value::List(Vec::new()))
-        );
-        assert_eq!(
-            observed.attributes.get("requester"),
-            Some(&Value::List(Vec::new()))
-        );
-        for code in [
-            VpcPeeringConnectionStateReasonCode::Deleted,
-            VpcPeeringConnectionStateReasonCode::Expired,
-            VpcPeeringConnectionStateReasonCode::Failed,
-            VpcPeeringConnectionStateReasonCode::Rejected,
-        ] {
-            let c = peering(
-                code.clone(),
-                side("123456789012", "vpc-hub", "eu-west-1", None),
-                side("123456789012", "vpc-spoke", "eu-west-1", None),
+        for block in ["accepter", "requester"] {
+            assert_eq!(
+                observed.attributes.get(block),
+                Some(&Value::List(Vec::new()))
             );
-            assert!(is_gone(&c), "{code:?}");
         }
-        for code in [
-            VpcPeeringConnectionStateReasonCode::Active,
-            VpcPeeringConnectionStateReasonCode::Provisioning,
-            VpcPeeringConnectionStateReasonCode::Deleting,
+        for (code, gone) in [
+            (Code::Deleted, true),
+            (Code::Expired, true),
+            (Code::Failed, true),
+            (Code::Rejected, true),
+            (Code::PendingAcceptance, false),
+            (Code::Provisioning, false),
+            (Code::Active, false),
+            (Code::Deleting, false),
         ] {
-            let c = peering(
-                code.clone(),
-                side("123456789012", "vpc-hub", "eu-west-1", None),
-                side("123456789012", "vpc-spoke", "eu-west-1", None),
-            );
-            assert!(!is_gone(&c), "{code:?}");
+            assert_eq!(is_gone(&within(code.clone())), gone, "{code:?}");
         }
     }
 }
