@@ -62,6 +62,7 @@ operations! {
     DESCRIBE_VOLUMES = "DescribeVolumes",
     DESCRIBE_VPC_ATTRIBUTE = "DescribeVpcAttribute",
     DESCRIBE_VPC_ENDPOINTS = "DescribeVpcEndpoints",
+    DESCRIBE_VPC_PEERING_CONNECTIONS = "DescribeVpcPeeringConnections",
     DESCRIBE_VPCS = "DescribeVpcs",
     GET_EBS_ENCRYPTION_BY_DEFAULT = "GetEbsEncryptionByDefault",
 }

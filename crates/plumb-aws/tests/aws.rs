@@ -842,6 +842,19 @@ fn every_type_is_read_in_one_listing_per_region_and_as_ec2_returned_it() {
     );
 }
 
+/// The report's finding of `kind` for the object `id`, which must be there.
+fn finding<'a>(
+    report: &'a plumb_drift::ScanOutput,
+    kind: Kind,
+    id: &str,
+) -> &'a plumb_model::Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.kind == kind && f.id.as_deref() == Some(id))
+        .unwrap_or_else(|| panic!("no {kind:?} finding for {id}: {:#?}", report.findings))
+}
+
 /// The attribute `key` of an observation, which must be there.
 fn get<'a>(o: &'a Observation, key: &str) -> &'a Value {
     o.attributes
@@ -1703,13 +1716,7 @@ fn changes_made_by_hand_are_found_and_classified() {
         .unwrap();
     let after = fetch(region, false);
     let report = scan(&states, &after);
-    let finding = |kind: Kind, id: &str| {
-        report
-            .findings
-            .iter()
-            .find(|f| f.kind == kind && f.id.as_deref() == Some(id))
-            .unwrap_or_else(|| panic!("no {kind:?} finding for {id}: {:#?}", report.findings))
-    };
+    let finding = |kind: Kind, id: &str| finding(&report, kind, id);
     let group = finding(Kind::Changed, &seeded.group);
     assert_eq!(group.severity, Some(Severity::Critical), "{group:#?}");
     assert!(
@@ -2015,4 +2022,204 @@ fn a_managed_only_read_asks_by_id_and_finds_the_same() {
     got.sort_by(order);
     expected.sort_by(order);
     assert_eq!(got, expected);
+}
+
+/// A new VPC, tagged `name`.
+async fn vpc_in(ec2: &Client, cidr: &str, name: &str) -> String {
+    ec2.create_vpc()
+        .cidr_block(cidr)
+        .tag_specifications(tagged(ResourceType::Vpc, name))
+        .send()
+        .await
+        .unwrap()
+        .vpc
+        .unwrap()
+        .vpc_id
+        .unwrap()
+}
+
+/// A peering connection requested from `vpc` to `peer_vpc` (in `peer_region` when given).
+async fn request_peering(
+    ec2: &Client,
+    vpc: &str,
+    peer_vpc: &str,
+    peer_region: Option<&str>,
+    name: &str,
+) -> String {
+    ec2.create_vpc_peering_connection()
+        .vpc_id(vpc)
+        .peer_vpc_id(peer_vpc)
+        .set_peer_region(peer_region.map(str::to_owned))
+        .tag_specifications(tagged(ResourceType::VpcPeeringConnection, name))
+        .send()
+        .await
+        .unwrap()
+        .vpc_peering_connection
+        .unwrap()
+        .vpc_peering_connection_id
+        .unwrap()
+}
+
+/// Peering connections: a connection within a region (`aws_vpc_peering_connection`) and one
+/// across regions whose accepting region adopts it (`aws_vpc_peering_connection_accepter`,
+/// matched with the connection that region lists). One deleted before the scan is not listed;
+/// an option flipped by hand is drift, a connection deleted by hand is missing.
+///
+/// moto returns what the provider reads (status, both sides' owner, VPC, region and options,
+/// tags) except that it gives each side's options before the connection is accepted, which
+/// EC2 does not; it takes no filters and no page size.
+#[test]
+fn peering_connections_are_read_from_either_side_and_changes_by_hand_found() {
+    let (here, there) = ("ap-northeast-1", "ap-northeast-2");
+    let (ec2, remote) = (client(here), client(there));
+    let rt = runtime();
+    let (local, cross, deleted, hub, spoke, far) = rt.block_on(async {
+        let hub = vpc_in(&ec2, "10.20.0.0/16", "hub").await;
+        let spoke = vpc_in(&ec2, "10.21.0.0/16", "spoke").await;
+        let far = vpc_in(&remote, "10.22.0.0/16", "far").await;
+        let local = request_peering(&ec2, &hub, &spoke, None, "hub-spoke").await;
+        ec2.accept_vpc_peering_connection()
+            .vpc_peering_connection_id(&local)
+            .send()
+            .await
+            .unwrap();
+        let cross = request_peering(&ec2, &hub, &far, Some(there), "hub-far").await;
+        // A cross-region connection is accepted in the accepter's region.
+        remote
+            .accept_vpc_peering_connection()
+            .vpc_peering_connection_id(&cross)
+            .send()
+            .await
+            .unwrap();
+        let deleted = request_peering(&ec2, &hub, &spoke, None, "gone").await;
+        ec2.delete_vpc_peering_connection()
+            .vpc_peering_connection_id(&deleted)
+            .send()
+            .await
+            .unwrap();
+        (local, cross, deleted, hub, spoke, far)
+    });
+    let fetch_both = || {
+        adapter()
+            .fetch(&FetchRequest {
+                regions: vec![here.to_owned(), there.to_owned()],
+                types: vec!["aws_vpc_peering_connection".to_owned()],
+                ..FetchRequest::default()
+            })
+            .unwrap()
+    };
+    let before = fetch_both();
+    assert!(before.failures.is_empty(), "{:?}", before.failures);
+    // One listing per region.
+    assert_eq!(
+        before.stats.calls.get("DescribeVpcPeeringConnections"),
+        Some(&2),
+        "{:?}",
+        before.stats.calls
+    );
+    let in_region = |fetched: &Fetched, region: &str, id: &str| -> Option<Observation> {
+        fetched
+            .observations
+            .iter()
+            .find(|o| o.region == region && o.r#type == "aws_vpc_peering_connection" && o.id == id)
+            .cloned()
+    };
+    assert!(
+        before.observations.iter().all(|o| o.id != deleted),
+        "a deleted connection is gone"
+    );
+    let account = "123456789012";
+    let connection = in_region(&before, here, &local).expect("the local connection");
+    let expected: Value = serde_json::from_value(serde_json::json!({
+        "id": local,
+        "region": here,
+        "accept_status": "active",
+        "vpc_id": hub,
+        "peer_vpc_id": spoke,
+        "peer_owner_id": account,
+        "peer_region": here,
+        "accepter": [{"allow_remote_vpc_dns_resolution": false}],
+        "requester": [{"allow_remote_vpc_dns_resolution": false}],
+        "tags": {"Name": "hub-spoke"},
+        "tags_all": {"Name": "hub-spoke"},
+    }))
+    .unwrap();
+    assert_eq!(connection.attributes, expected);
+    let unread: Vec<String> = connection.unread.iter().map(ToString::to_string).collect();
+    assert_eq!(unread, ["auto_accept"]);
+    // The cross-region connection, from the accepting region: the same account requested it,
+    // so `vpc_id` is still the requester's VPC, as the provider reads it.
+    let adopted =
+        in_region(&before, there, &cross).expect("the connection in the accepter's region");
+    assert_eq!(get(&adopted, "region"), &Value::string(there));
+    assert_eq!(get(&adopted, "vpc_id"), &Value::string(&hub));
+    assert_eq!(get(&adopted, "peer_vpc_id"), &Value::string(&far));
+    assert_eq!(get(&adopted, "peer_region"), &Value::string(there));
+    assert_eq!(get(&adopted, "accept_status"), &Value::string("active"));
+
+    // A managed-only read of the local connection finds it alone in its region (moto ignores
+    // the `vpc-peering-connection-id` filter: the adapter narrows what comes back too).
+    let managed = adapter()
+        .fetch(&FetchRequest {
+            regions: vec![here.to_owned()],
+            types: vec!["aws_vpc_peering_connection".to_owned()],
+            ids: Some(std::collections::BTreeMap::from([(
+                plumb_model::Scope::new(here, "aws_vpc_peering_connection"),
+                BTreeSet::from([local.clone()]),
+            )])),
+            ..FetchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(managed.observations, std::slice::from_ref(&connection));
+
+    // The state: the local connection, and the cross-region one's accepter in its region.
+    let mut accepter = adopted.clone();
+    accepter.r#type = "aws_vpc_peering_connection_accepter".to_owned();
+    if let Some(map) = accepter.attributes.as_map_mut() {
+        map.insert("vpc_peering_connection_id", Value::string(&cross));
+        map.insert("auto_accept", Value::Bool(true));
+    }
+    let states = vec![state_of(&[&connection, &accepter])];
+    let in_sync = scan(&states, &before);
+    assert_eq!(in_sync.summary.drifted, 0, "{:#?}", in_sync.findings);
+    assert_eq!(in_sync.summary.missing, 0, "{:#?}", in_sync.findings);
+
+    // By hand: DNS resolution allowed on the requester's side, the cross-region connection
+    // deleted.
+    rt.block_on(async {
+        ec2.modify_vpc_peering_connection_options()
+            .vpc_peering_connection_id(&local)
+            .requester_peering_connection_options(
+                aws_sdk_ec2::types::PeeringConnectionOptionsRequest::builder()
+                    .allow_dns_resolution_from_remote_vpc(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        ec2.delete_vpc_peering_connection()
+            .vpc_peering_connection_id(&cross)
+            .send()
+            .await
+            .unwrap();
+    });
+    let after = fetch_both();
+    assert!(in_region(&after, there, &cross).is_none());
+    let report = scan(&states, &after);
+    let finding = |kind: Kind, id: &str| finding(&report, kind, id);
+    let changed = finding(Kind::Changed, &local);
+    let paths: Vec<String> = changed
+        .attributes
+        .iter()
+        .map(|d| d.path.to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        ["requester[0].allow_remote_vpc_dns_resolution"],
+        "{changed:#?}"
+    );
+    let missing = finding(Kind::Missing, &cross);
+    assert_eq!(missing.r#type, "aws_vpc_peering_connection_accepter");
+    assert_eq!(report.summary.drifted, 1, "{:#?}", report.findings);
+    assert_eq!(report.summary.missing, 1, "{:#?}", report.findings);
 }

@@ -10,6 +10,7 @@ mod addressing;
 mod ebs;
 mod images;
 mod instance;
+mod peering;
 mod routing;
 mod security_group;
 mod vpc;
@@ -67,6 +68,7 @@ enum Family {
     Acl,
     Addressing,
     Images,
+    Peering,
 }
 
 const FAMILIES: &[Family] = &[
@@ -78,6 +80,7 @@ const FAMILIES: &[Family] = &[
     Family::Acl,
     Family::Addressing,
     Family::Images,
+    Family::Peering,
 ];
 
 impl Family {
@@ -91,6 +94,7 @@ impl Family {
             Family::Acl => acl::TYPES,
             Family::Addressing => addressing::TYPES,
             Family::Images => images::TYPES,
+            Family::Peering => peering::TYPES,
         }
     }
 
@@ -104,6 +108,7 @@ impl Family {
             Family::Acl => acl::read(reader, resource_type).await,
             Family::Addressing => addressing::read(reader, resource_type).await,
             Family::Images => images::read(reader, resource_type).await,
+            Family::Peering => peering::read(reader, resource_type).await,
         }
     }
 }

@@ -36,8 +36,9 @@ pub use scope::{GLOBAL_REGION, TypeScope, matching_region, scope_of};
 pub struct TypeInfo {
     /// The Terraform type (`aws_security_group_rule`).
     pub name: &'static str,
-    /// The type whose objects this one manages, for the `aws_default_*` types: adapters report
-    /// the object under the base type, and matching looks there.
+    /// The type whose objects this one manages, for the `aws_default_*` types and
+    /// `aws_vpc_peering_connection_accepter`: adapters report the object under the base type,
+    /// and matching looks there.
     pub base: Option<&'static str>,
     /// How objects are identified when the id alone does not (synthetic or shared ids).
     pub identity: Option<Identity>,
