@@ -1,6 +1,6 @@
 //! The snapshot adapter: live state recorded in a file (by `plumb snapshot`, or by hand), read
-//! back for offline scans, bug reports and tests. The format is in the design's Contracts and
-//! `docs/snapshot-format.md`.
+//! back for offline scans, bug reports and tests. The format is in ARCHITECTURE.md ("Contracts")
+//! and `docs/snapshot-format.md`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{self, Write};
@@ -222,7 +222,8 @@ impl SnapshotAdapter {
             None => BTreeSet::new(),
         };
         if raw.scanned.is_none() {
-            // Without `scanned`, the pairs that appear count as scanned (the design's contract).
+            // Without `scanned`, the pairs that appear count as scanned (ARCHITECTURE.md,
+            // "Contracts").
             scanned = observations
                 .iter()
                 .map(|o| Scope::new(&o.region, &o.r#type))

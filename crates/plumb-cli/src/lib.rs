@@ -12,7 +12,7 @@ mod formats;
 mod inputs;
 mod output;
 
-/// Exit codes shared by every command (see the design's Contracts).
+/// Exit codes shared by every command (ARCHITECTURE.md, "Contracts").
 pub mod exit {
     /// Nothing at or above `--fail-on` (or, for `inspect`, success).
     pub const OK: u8 = 0;

@@ -115,8 +115,8 @@ pub struct ScanOutput {
     pub compared_with: BTreeMap<String, usize>,
 }
 
-/// Marks every sensitive value in a resource's whole attribute object (see the design's
-/// Words): schema-sensitive attributes, the always-sensitive names, and what the policy names.
+/// Marks every sensitive value in a resource's whole attribute object (ARCHITECTURE.md,
+/// "Words"): schema-sensitive attributes, the always-sensitive names, and what the policy names.
 /// For outputs that print whole objects (`plan-json`), where the scan's per-path checks do
 /// not run.
 pub fn mark_sensitive_object(

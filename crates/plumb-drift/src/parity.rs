@@ -710,7 +710,7 @@ fn compare_address(
     }
 }
 
-/// Marks every sensitive value of the environments' resources (see the design's Words): call
+/// Marks every sensitive value of the environments' resources (ARCHITECTURE.md, "Words"): call
 /// it before [`parity`] or [`diff`], which compare and show values as they are marked.
 pub fn mark_sensitive(
     environments: &mut [Environment],

@@ -34,7 +34,7 @@ pub struct IgnoreRule {
     pub origin: String,
 }
 
-/// Names an attribute sensitive (see the design's Words): no output shows its value, only
+/// Names an attribute sensitive (ARCHITECTURE.md, "Words"): no output shows its value, only
 /// `(sensitive)` and whether it changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SensitiveRule {

@@ -1,7 +1,8 @@
 //! What a scan finds: the drift engine's output and every renderer's input.
 //!
-//! The shapes follow the JSON report contract of the design (`findings[]`, `suppressed[]`,
-//! `pending[]`, `unverified[]`, `summary`), so that renderers translate and never decide.
+//! The shapes follow the JSON report contract (ARCHITECTURE.md, "Contracts": `findings[]`,
+//! `suppressed[]`, `pending[]`, `unverified[]`, `summary`), so that renderers translate and
+//! never decide.
 
 use serde::Serialize;
 

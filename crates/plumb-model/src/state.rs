@@ -10,7 +10,7 @@ use crate::value::Value;
 /// The provider source every legacy (`provider.aws`) reference means.
 pub const DEFAULT_REGISTRY: &str = "registry.terraform.io";
 
-/// Attributes that are sensitive whatever the schema says (see the design's Words).
+/// Attributes that are sensitive whatever the schema says (ARCHITECTURE.md, "Words").
 pub const ALWAYS_SENSITIVE_ATTRIBUTES: &[&str] =
     &["user_data", "user_data_base64", "password_data"];
 
