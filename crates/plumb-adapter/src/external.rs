@@ -22,7 +22,8 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use plumb_model::{GLOBAL_REGION, Observation, Scope, TypeScope, scope_of};
+use plumb_model::catalog::settle_region;
+use plumb_model::{Observation, Scope, TypeScope, scope_of};
 use serde::{Deserialize, Serialize};
 
 use crate::snapshot::WireObservation;
@@ -375,9 +376,7 @@ impl Adapter for ExternalAdapter {
         loop {
             match session.next()? {
                 PluginMessage::Observation(mut o) => {
-                    if scope_of(&o.r#type) == TypeScope::Global {
-                        GLOBAL_REGION.clone_into(&mut o.region);
-                    }
+                    settle_region(&o.r#type, &mut o.region);
                     for (field, value) in
                         [("region", &o.region), ("type", &o.r#type), ("id", &o.id)]
                     {
@@ -414,9 +413,7 @@ impl Adapter for ExternalAdapter {
                         .extend(s.scopes.iter().map(|s| Scope::new(&s.region, &s.r#type)));
                 }
                 PluginMessage::Failure(mut f) => {
-                    if scope_of(&f.r#type) == TypeScope::Global {
-                        GLOBAL_REGION.clone_into(&mut f.region);
-                    }
+                    settle_region(&f.r#type, &mut f.region);
                     if !asked(&f.region, &f.r#type) {
                         return Err(session.fail(&format!(
                             "line {}: a failure of {} in {}, which was not asked for",

@@ -231,9 +231,7 @@ impl SnapshotAdapter {
         }
         for (i, f) in raw.failed.iter_mut().enumerate() {
             // As for objects: a global type's failure needs no region, and is in `global`.
-            if scope_of(&f.r#type) == TypeScope::Global {
-                GLOBAL_REGION.clone_into(&mut f.region);
-            }
+            plumb_model::catalog::settle_region(&f.r#type, &mut f.region);
             if f.region.is_empty() || f.r#type.is_empty() {
                 return Err(invalid(format!(
                     "failed[{i}]: a failure needs its `region` and `type`"

@@ -29,7 +29,7 @@ pub mod values;
 
 pub use identity::{IdKind, Identity};
 pub use import::{Import, ImportId, import_id};
-pub use scope::{GLOBAL_REGION, TypeScope, matching_region, scope_of};
+pub use scope::{GLOBAL_REGION, TypeScope, matching_region, scope_of, settle_region};
 
 /// Everything plumb knows of one resource type beyond its schema.
 #[derive(Clone, Copy, Debug)]

@@ -107,6 +107,14 @@ pub fn matching_region<'a>(resource_type: &str, region: &'a str) -> &'a str {
     }
 }
 
+/// Sets a global type's `region` to [`GLOBAL_REGION`], whatever a reader or an adapter saw
+/// it through; other types' regions stay.
+pub fn settle_region(resource_type: &str, region: &mut String) {
+    if scope_of(resource_type) == TypeScope::Global {
+        GLOBAL_REGION.clone_into(region);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
