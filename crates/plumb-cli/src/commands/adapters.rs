@@ -15,9 +15,6 @@ use crate::cli::{AdaptersArgs, PluginArgs};
 use crate::formats::Report;
 use crate::{exit, output};
 
-/// When the built-in AWS adapter reads.
-const AWS_READS: &str = "the live EC2 API, when a scan is given no --snapshot and no --offline";
-
 /// What the built-in snapshot adapter serves: whatever its file holds.
 const SNAPSHOT_SERVES: &str = "the types recorded in the --snapshot file";
 
@@ -82,13 +79,14 @@ pub fn run(args: &AdaptersArgs) -> Result<u8> {
             version: Some(env!("CARGO_PKG_VERSION").to_owned()),
             protocol: None,
             path: None,
-            types: Some(
+            // A build without the adapter serves no types, and says why rather than list none.
+            types: (!super::aws::SUPPORTED_TYPES.is_empty()).then(|| {
                 super::aws::SUPPORTED_TYPES
                     .iter()
                     .map(|t| (*t).to_owned())
-                    .collect(),
-            ),
-            note: Some(AWS_READS.to_owned()),
+                    .collect()
+            }),
+            note: Some(super::aws::READS.to_owned()),
             error: None,
         },
         Row {

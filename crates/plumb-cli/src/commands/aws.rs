@@ -17,6 +17,9 @@ mod enabled {
     use plumb_aws::AwsOptions;
     pub use plumb_aws::{AwsAdapter, SUPPORTED_TYPES, accounts_in, wants_per_resource_read};
 
+    /// What the built-in adapter reads, as `plumb adapters` says it.
+    pub const READS: &str = "the live EC2 API, when a scan is given no --snapshot and no --offline";
+
     use crate::cli::AwsArgs;
 
     pub fn adapter(args: &AwsArgs) -> Result<AwsAdapter> {
@@ -55,6 +58,10 @@ mod disabled {
 
     const ABSENT: &str = "this plumb was built without the AWS adapter (cargo feature `aws`): \
                           read the live side from --snapshot FILE or a --plugin-dir plugin";
+
+    /// What `plumb adapters` says of the adapter this build lacks.
+    pub const READS: &str =
+        "nothing: this plumb was built without the AWS adapter (cargo feature `aws`)";
 
     /// No adapter can be made, so no value of this type exists.
     #[derive(Debug)]

@@ -37,3 +37,16 @@ fn a_live_scan_and_a_snapshot_need_the_aws_adapter() {
     );
     assert!(!file.exists(), "no snapshot is written");
 }
+
+/// `plumb adapters` says the built-in AWS adapter is not in this build, rather than list it as
+/// serving no types.
+#[test]
+fn the_adapters_list_says_the_aws_adapter_is_not_built_in() {
+    let output = plumb(&["adapters"]);
+    let text = crate::stdout(&output);
+    assert!(
+        text.contains("serves: nothing: this plumb was built without the AWS adapter"),
+        "{text}"
+    );
+    assert!(!text.contains("the live EC2 API"), "{text}");
+}
