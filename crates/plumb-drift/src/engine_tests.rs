@@ -149,6 +149,14 @@ fn one_vpc() -> StateDoc {
     )
 }
 
+/// One managed instance, `aws_instance.web` (`i-1`), recorded with `ami`.
+fn web_instance(ami: &str) -> StateDoc {
+    state(
+        "default",
+        &json!([{"type": "aws_instance", "name": "web", "attributes": instance("i-1", ami)}]),
+    )
+}
+
 /// Each finding as `KIND ADDRESS-OR-TYPE:ID`, in the report's order.
 fn kinds(output: &ScanOutput) -> Vec<String> {
     output
@@ -189,10 +197,7 @@ fn a_matched_object_with_the_recorded_attributes_is_in_sync() {
 
 #[test]
 fn a_changed_attribute_is_a_changed_finding_with_its_path_rule_and_severity() {
-    let state = state(
-        "default",
-        &json!([{"type": "aws_instance", "name": "web", "attributes": instance("i-1", "ami-old")}]),
-    );
+    let state = web_instance("ami-old");
     let output = Case::new(
         vec![state],
         vec![live("aws_instance", "i-1", &instance("i-1", "ami-new"))],
@@ -232,10 +237,7 @@ fn a_live_object_of_another_region_is_not_the_states() {
 
 #[test]
 fn an_object_absent_from_a_scanned_scope_is_missing() {
-    let state = state(
-        "default",
-        &json!([{"type": "aws_instance", "name": "web", "attributes": instance("i-1", "ami-1")}]),
-    );
+    let state = web_instance("ami-1");
     let output = Case::new(vec![state], Vec::new()).run();
     let finding = only(&output);
     assert_eq!(kinds(&output), ["missing aws_instance.web"]);
@@ -474,10 +476,7 @@ fn policy(text: &str) -> Policy {
 
 #[test]
 fn an_ignored_resource_is_in_ignored_and_its_live_object_is_not_unmanaged() {
-    let state = state(
-        "default",
-        &json!([{"type": "aws_instance", "name": "web", "attributes": instance("i-1", "ami-1")}]),
-    );
+    let state = web_instance("ami-1");
     let mut case = Case::new(
         vec![state],
         vec![live("aws_instance", "i-1", &instance("i-1", "ami-2"))],
@@ -518,10 +517,7 @@ fn an_unmanaged_object_the_policy_ignores_is_ignored_not_unmanaged() {
 
 #[test]
 fn ignore_changes_in_the_code_sets_the_attribute_aside() {
-    let state = state(
-        "default",
-        &json!([{"type": "aws_instance", "name": "web", "attributes": instance("i-1", "ami-1")}]),
-    );
+    let state = web_instance("ami-1");
     let mut case = Case::new(
         vec![state],
         vec![live("aws_instance", "i-1", &instance("i-1", "ami-2"))],
