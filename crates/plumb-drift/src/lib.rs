@@ -12,6 +12,8 @@
 
 pub mod compare;
 mod engine;
+#[cfg(test)]
+mod engine_tests;
 pub mod fingerprint;
 pub mod judgements;
 pub mod matching;
