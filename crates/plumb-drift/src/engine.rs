@@ -759,7 +759,9 @@ pub fn run_workspaces(input: &WorkspacesInput<'_>) -> WorkspacesOutput {
             continue;
         }
         enumerated += 1;
-        if matched[i] {
+        // A read of the states' ids only (managed-only) did not look for unmanaged objects:
+        // one an adapter returned anyway (a plugin that ignores the ids) is no finding.
+        if matched[i] || !live.enumerated {
             continue;
         }
         let subject = Subject {
