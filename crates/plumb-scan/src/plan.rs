@@ -151,6 +151,8 @@ impl Plan {
         // place it, with the default region that follows from them (one `--region`, or the one
         // region read), so that an object only that default places is asked for too.
         let mut regions: BTreeSet<String> = options.regions.iter().cloned().collect();
+        // Each state's placement, kept for the second pass when the default does not change it.
+        let mut placements = Vec::new();
         for workspace in &self.workspaces {
             let config = workspace.config.as_ref();
             if let Some(config) = config {
@@ -171,6 +173,7 @@ impl Plan {
                         .filter(|region| *region != GLOBAL_REGION)
                         .map(str::to_owned),
                 );
+                placements.push(placed);
             }
         }
         let default_region = self.asked_region().or(match regions.len() {
@@ -179,24 +182,29 @@ impl Plan {
         });
         let mut ids: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
         let mut details: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
-        for workspace in &self.workspaces {
-            for state in &workspace.states {
-                let placed =
-                    Regions::new(&state.resources, workspace.config.as_ref(), default_region);
-                for resource in state.managed() {
-                    let (Some(region), Some(id)) = (placed.of(resource), resource.id()) else {
-                        continue;
-                    };
-                    let resource_type = base_type(&resource.address.r#type);
-                    let scope = Scope::new(region, resource_type);
-                    if wants_details(resource_type, &resource.attributes) {
-                        details
-                            .entry(scope.clone())
-                            .or_default()
-                            .insert(id.to_owned());
-                    }
-                    ids.entry(scope).or_default().insert(id.to_owned());
+        let states = self
+            .workspaces
+            .iter()
+            .flat_map(|w| w.states.iter().map(move |s| (w, s)));
+        for ((workspace, state), first) in states.zip(placements) {
+            let placed = if default_region == self.asked_region() {
+                first
+            } else {
+                Regions::new(&state.resources, workspace.config.as_ref(), default_region)
+            };
+            for resource in state.managed() {
+                let (Some(region), Some(id)) = (placed.of(resource), resource.id()) else {
+                    continue;
+                };
+                let resource_type = base_type(&resource.address.r#type);
+                let scope = Scope::new(region, resource_type);
+                if wants_details(resource_type, &resource.attributes) {
+                    details
+                        .entry(scope.clone())
+                        .or_default()
+                        .insert(id.to_owned());
                 }
+                ids.entry(scope).or_default().insert(id.to_owned());
             }
         }
         FetchRequest {
